@@ -1,0 +1,100 @@
+# MVM - Micro Virtual Machine.
+#
+#   make            build ./mvm (release: -O2)
+#   make run        build, then run examples/demo.kar
+#   make test       build and run every test suite (unit, golden programs, docs)
+#   make test-asan  the same suites under AddressSanitizer + UBSan (clang)
+#   make bench      run the benchmarks in bench/
+#   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
+#   make deps       install missing Debian packages (done automatically, once)
+#
+# Switches: MODE=debug (-O0 -g), CC=clang, DISPATCH=switch (force the portable switch
+# dispatch instead of computed goto; the test suite runs both).
+
+CC      ?= cc
+MODE    ?= release
+PREFIX  ?= /usr/local
+BUILD   ?= build/$(MODE)$(if $(DISPATCH),-$(DISPATCH))$(if $(SAN),-san)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CSTD    := -std=gnu17
+ifeq ($(MODE),debug)
+OPT     := -O0 -g3
+else
+OPT     := -O2 -g
+endif
+ifeq ($(DISPATCH),switch)
+OPT     += -DMVM_USE_SWITCH=1
+endif
+ifneq ($(SAN),)
+OPT     += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN   := -fsanitize=address,undefined
+endif
+
+CFLAGS  ?=
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -MMD -MP -D_GNU_SOURCE -Isrc
+LDLIBS  := -lcjson -lsqlite3 -ledit -lm
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev clang
+DEPS_STAMP := build/.deps-ok
+
+SRC_DIRS := src/asm src/vm src/kernel src/vfs src/cli
+SRCS     := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+MVM := $(BUILD)/mvm
+
+.PHONY: all run test test-unit test-golden test-asan bench install deps clean
+all: mvm
+
+mvm: $(DEPS_STAMP) $(MVM)
+	@ln -sf $(MVM) mvm
+
+$(MVM): $(OBJS)
+	$(CC) $(OPT) $(LDSAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDSAN) $(LDLIBS) -lcmocka
+
+# Install what is missing, once: the stamp records success.
+$(DEPS_STAMP):
+	@./tools/install-deps.sh $(DEB_PKGS)
+	@mkdir -p build && touch $@
+deps: $(DEPS_STAMP)
+
+run: mvm
+	./mvm run examples/demo.kar
+
+test: mvm $(UNIT_BINS)
+	@./tests/run-all.sh $(BUILD)
+
+test-unit: $(UNIT_BINS)
+	@./tests/run-unit.sh $(BUILD)
+
+test-golden: mvm
+	@./tests/run-golden.sh ./mvm
+
+test-asan: $(DEPS_STAMP)
+	$(MAKE) CC=clang SAN=1 MODE=debug test
+
+bench: mvm
+	@./bench/run.sh ./mvm
+
+install: mvm
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(MVM) $(DESTDIR)$(PREFIX)/bin/mvm
+
+clean:
+	rm -rf build mvm
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:%=%.d)

@@ -1,0 +1,44 @@
+/*
+ * asm.h - the assembler: .kar source text -> Program (program.h).
+ *
+ * The whole file is assembled before anything runs. Every error is reported, each as
+ *     FILE:LINE:COL: error: MESSAGE
+ *         <the source line>
+ *         <spaces>^
+ * (SPEC 1, 10). A statement with an error is skipped and assembly goes on with the next
+ * line, so one mistake gives one message.
+ */
+#ifndef MVM_ASM_H
+#define MVM_ASM_H
+
+#include <stdio.h>
+
+#include "../vm/program.h"
+
+typedef struct AsmOptions {
+    /* Reserved for library lookup (SPEC 7): directory of the stdlib, NULL = built in. */
+    const char *stdlib_dir;
+} AsmOptions;
+
+/* Assemble the file at `path` (as given; used in messages). On success returns a new
+ * Program with refs = 1. On failure prints every diagnostic to `diag`, stores the count
+ * in *nerrors (if not NULL) and returns NULL. A file that cannot be read is one error
+ * ("FILE: error: cannot read: REASON"). */
+Program *asm_assemble_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors);
+
+/* The same for source text already in memory (`len` bytes, need not be NUL-terminated;
+ * may contain any bytes). */
+Program *asm_assemble_source(const char *path, const char *src, size_t len,
+                             const AsmOptions *opt, FILE *diag, int *nerrors);
+
+/* `mvm tokenise`: one line per instruction: its line, mnemonic and each operand with its
+ * kind (register, literal, label/target, string, type, topic). */
+void asm_print_tokens(const Program *p, FILE *out);
+
+/* `mvm disasm`: the decoded program with line numbers, in source syntax. */
+void disasm_print(const Program *p, FILE *out);
+
+/* The Levenshtein-closest mnemonic for a near miss, or NULL when none is close. */
+const char *asm_suggest_mnemonic(const char *word, int len);
+
+#endif

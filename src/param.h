@@ -1,0 +1,35 @@
+/*
+ * param.h - every default and hard limit of MVM in one place (as xv6's param.h).
+ *
+ * Defaults are what SPEC.md section 9 prescribes; config.json and command-line options
+ * may change them within the hard limits below.
+ */
+#ifndef MVM_PARAM_H
+#define MVM_PARAM_H
+
+#define MVM_VERSION "0.1.0"
+
+/* Defaults (SPEC 2.3, 2.4, 4.1, 4.2, 4.5). */
+#define DEFAULT_MEMORY_SIZE   1048576 /* words per process: 8 MiB of address space, lazily backed */
+#define DEFAULT_HEAP_START    1024    /* words 1..1023 are the static area */
+#define DEFAULT_STACK_SIZE    1024    /* data-stack words per process */
+#define DEFAULT_CALL_DEPTH    1024    /* call-stack frames per process */
+#define DEFAULT_QUANTUM       1       /* instructions per turn: switch after every instruction */
+#define DEFAULT_MAX_PROCESSES 4096    /* control blocks alive at once, zombies included */
+#define DEFAULT_MAILBOX_CAP   256     /* messages queued per mailbox direction */
+#define DEFAULT_RANDOM_SEED   0x4D564D2D52414E44ULL /* "MVM-RAND": documented in docs/kernel.md */
+
+/* Hard limits: keep kernel tables and host memory bounded whatever the config says. */
+#define MAX_MEMORY_SIZE   (1ULL << 32) /* words; the page directory grows only as far as touched */
+#define MAX_STACK_SIZE    (1u << 24)   /* words; stacks grow on demand up to the configured size */
+#define MAX_CALL_DEPTH    (1u << 24)
+#define MAX_PROCESSES     (1u << 20)
+#define MAX_QUANTUM       (1u << 30)
+#define MAX_CALL_ARGS     10           /* CALL copies at most ten arguments into F1..F10 */
+#define MAX_SOURCE_BYTES  (256u << 20) /* a .kar file larger than this is refused, not read */
+
+/* Memory pages (SPEC 4.5: share_m works on 256-word pages). */
+#define PAGE_SHIFT 8
+#define PAGE_WORDS (1u << PAGE_SHIFT)
+
+#endif
