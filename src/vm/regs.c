@@ -3,7 +3,6 @@
  */
 #include "regs.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,19 +32,18 @@ int reg_lookup(const char *name, int len)
     return -1;
 }
 
+static const char *const names[REG_ZERO] = {
+    "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9", "G10",
+    "S1", "S2", "S3", "S4", "R1", "R2", "R3", "R4", "R5", "R6",
+    "R7", "R8", "R9", "R10", "F1", "F2", "F3", "F4", "F5", "F6",
+    "F7", "F8", "F9", "F10", "X1", "X2", "X3", "X4", "X5", "X6",
+    "X7", "X8", "X9", "X10", "I1", "I2", "I3", "I4", "I5", "I6",
+    "I7", "I8", "I9", "I10",
+};
+
 const char *reg_name(int reg)
 {
-    static char names[REG_COUNT][4];
-    if (reg < 0 || reg >= REG_ZERO)
-        return "?";
-    if (!names[reg][0]) {
-        for (size_t b = sizeof banks / sizeof banks[0]; b-- > 0;)
-            if (reg >= banks[b].base) {
-                snprintf(names[reg], sizeof names[reg], "%c%d", banks[b].letter, reg - banks[b].base + 1);
-                break;
-            }
-    }
-    return names[reg];
+    return reg >= 0 && reg < REG_ZERO ? names[reg] : "?";
 }
 
 int type_lookup(const char *name, int len)
