@@ -1,0 +1,263 @@
+/*
+ * main.c - the `mvm` command: parse the command line, load the configuration, and hand
+ * over to the assembler and the kernel (SPEC 9).
+ *
+ * Exit statuses: a run ends with PID 1's exit code (mod 256), 128 + s after a signal,
+ * 1 when stopped by --max-steps or deadlocked; 2 for usage errors, bad configuration and
+ * assembly errors.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "../asm/asm.h"
+#include "../kernel/kernel.h"
+#include "../param.h"
+#include "../vm/help.h"
+#include "config.h"
+
+#define EXIT_USAGE 2
+
+typedef struct Cli {
+    const char *command;
+    const char *file;
+    const char *config_path;
+    int         nargs;      /* program arguments after -- */
+    char      **args;
+    Config      cfg;
+    bool        trace, stats;
+    uint64_t    max_steps;
+    const char *help_topic;
+} Cli;
+
+static void usage(FILE *out)
+{
+    help_print_overview(out);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mvm: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see 'mvm help')\n");
+    return EXIT_USAGE;
+}
+
+/* A whole number option value in [lo, hi]; prints the error and returns false otherwise. */
+static bool parse_number(const char *opt, const char *text, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = text ? strtoll(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno == ERANGE) {
+        fprintf(stderr, "mvm: %s expects a whole number, got '%s'\n", opt, text ? text : "");
+        return false;
+    }
+    if (v < lo || v > hi) {
+        fprintf(stderr, "mvm: %s must be between %" PRId64 " and %" PRId64 ", got %lld\n", opt, lo, hi, v);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Options that take a number, and where each one goes. */
+typedef struct NumberOption { const char *name; int64_t lo, hi; size_t offset; } NumberOption;
+static const NumberOption number_options[] = {
+    { "--quantum",       1, MAX_QUANTUM,          offsetof(Config, quantum) },
+    { "--memory",        2, (int64_t)MAX_MEMORY_SIZE, offsetof(Config, memory_size) },
+    { "--stack",         1, MAX_STACK_SIZE,       offsetof(Config, stack_size) },
+    { "--max-processes", 1, MAX_PROCESSES,        offsetof(Config, max_processes) },
+};
+
+/* Parse argv after the command. Options may stand before or after FILE; everything
+ * after "--" belongs to the program. Returns 0 or an exit status. */
+static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bool *overridden)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            cli->args = argv + i + 1;
+            cli->nargs = argc - i - 1;
+            return 0;
+        }
+        if (a[0] != '-' || a[1] == 0) {
+            if (cli->file)
+                return bad_usage("unexpected argument '%s' (program arguments go after --)", a);
+            cli->file = a;
+            continue;
+        }
+        if (strcmp(a, "--trace") == 0) { cli->trace = true; continue; }
+        if (strcmp(a, "--stats") == 0) { cli->stats = true; continue; }
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool known = false;
+        for (size_t k = 0; k < sizeof number_options / sizeof number_options[0]; k++) {
+            const NumberOption *o = &number_options[k];
+            if (strcmp(a, o->name) != 0)
+                continue;
+            if (!parse_number(a, val, o->lo, o->hi, &overrides[k]))
+                return EXIT_USAGE;
+            overridden[k] = true;
+            known = true;
+        }
+        if (known) { i++; continue; }
+        if (strcmp(a, "--max-steps") == 0) {
+            int64_t n;
+            if (!parse_number(a, val, 1, INT64_MAX, &n))
+                return EXIT_USAGE;
+            cli->max_steps = (uint64_t)n;
+            i++;
+        } else if (strcmp(a, "--seed") == 0) {
+            int64_t n;
+            if (!parse_number(a, val, INT64_MIN, INT64_MAX, &n))
+                return EXIT_USAGE;
+            cli->cfg.seed = n;
+            cli->cfg.seed_set = 1;
+            i++;
+        } else if (strcmp(a, "--config") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name", a);
+            cli->config_path = val;
+            i++;
+        } else {
+            return bad_usage("unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+/* Defaults, then config.json (or --config), then the command line. */
+static int load_configuration(Cli *cli, int argc, char **argv)
+{
+    enum { NOPT = sizeof number_options / sizeof number_options[0] };
+    int64_t overrides[NOPT];
+    bool overridden[NOPT] = { false };
+    config_defaults(&cli->cfg);
+    int st = parse_options(cli, argc, argv, overrides, overridden);
+    if (st)
+        return st;
+    st = cli->config_path ? config_load_file(&cli->cfg, cli->config_path, stderr)
+                          : config_load_default(&cli->cfg, stderr);
+    if (st)
+        return EXIT_USAGE;
+    for (size_t k = 0; k < NOPT; k++)
+        if (overridden[k])
+            *(int64_t *)((char *)&cli->cfg + number_options[k].offset) = overrides[k];
+    return config_validate(&cli->cfg, stderr) ? EXIT_USAGE : 0;
+}
+
+static Program *assemble(const char *file)
+{
+    AsmOptions opt = { 0 };
+    return asm_assemble_file(file, &opt, stderr, NULL);
+}
+
+static int cmd_run(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
+    Program *prog = assemble(cli->file);
+    if (!prog)
+        return EXIT_USAGE;
+    VmOptions o = {
+        .memory_size = cli->cfg.memory_size, .heap_start = cli->cfg.heap_start,
+        .stack_size = cli->cfg.stack_size, .call_depth = cli->cfg.call_depth,
+        .quantum = cli->cfg.quantum, .max_processes = cli->cfg.max_processes,
+        .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
+        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
+    };
+    static VM vm;
+    vm_init(&vm, &o);
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int err = vm_start(&vm, prog, cli->nargs, cli->args);
+    program_release(prog);
+    if (err) {
+        fprintf(stderr, "mvm: cannot start %s: out of memory\n", cli->file);
+        vm_free(&vm);
+        return 1;
+    }
+    int status = vm_run(&vm);
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (cli->stats)
+        vm_print_stats(&vm, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    vm_free(&vm);
+    return status;
+}
+
+static int cmd_check(Cli *cli, bool print_tokens)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program?", cli->command);
+    Program *prog = assemble(cli->file);
+    if (!prog)
+        return EXIT_USAGE;
+    if (print_tokens)
+        asm_print_tokens(prog, stdout);
+    else
+        printf("%s: ok (%" PRIu32 " instructions)\n", cli->file, prog->units[0].end - prog->units[0].first);
+    program_release(prog);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        usage(stdout);
+        return 0;
+    }
+    /* "mvm help syscall 8" arrives as two words: join them. */
+    char topic[256] = "";
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strncat(topic, " ", sizeof topic - strlen(topic) - 1);
+        strncat(topic, argv[i], sizeof topic - strlen(topic) - 1);
+    }
+    if (help_print_topic(stdout, topic) != 0) {
+        fprintf(stderr, "mvm: no help for '%s' (try 'mvm help' for the list of topics)\n", topic);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("mvm %s\n", MVM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cmd_help(argc - 2, argv + 2);
+
+    Cli cli = { .command = cmd };
+    int status;
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "check") == 0 ||
+        strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0) {
+        status = load_configuration(&cli, argc - 2, argv + 2);
+        if (status == 0) {
+            if (strcmp(cmd, "check") == 0)
+                status = cmd_check(&cli, false);
+            else if (strncmp(cmd, "token", 5) == 0)
+                status = cmd_check(&cli, true);
+            else
+                status = cmd_run(&cli);
+        }
+        config_free(&cli.cfg);
+        return status;
+    }
+    return bad_usage("unknown command '%s'", cmd);
+}

@@ -1,0 +1,80 @@
+/*
+ * kernel.h - the machine: process table, scheduler state, counters and options.
+ *
+ * One VM runs many processes on one emulated core (SPEC 4). vm_run is the only entry
+ * into the interpreter; it returns when no process can run, with mvm's exit status.
+ */
+#ifndef MVM_KERNEL_H
+#define MVM_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proc.h"
+
+/* Everything that shapes a run; filled from defaults, config.json and the command line. */
+typedef struct VmOptions {
+    int64_t  memory_size, heap_start, stack_size, call_depth;
+    int64_t  quantum, max_processes, mailbox_capacity, hertz;
+    uint64_t max_steps;          /* 0 = unlimited */
+    bool     trace, stats;
+    uint64_t seed;
+} VmOptions;
+
+struct VM {
+    VmOptions opt;
+
+    /* Scheduler (sched.c) */
+    Proc     *current;           /* the running process */
+    Proc     *ready_head, *ready_tail;   /* FIFO of READY processes, linked by Proc.next */
+    uint64_t  quantum_used;      /* instructions current has run since it was picked */
+    bool      resched;           /* a syscall made another process runnable or signalled:
+                                    end the current turn at the next quantum boundary */
+    Proc     *last_run;          /* the process that ran last (to count switches) */
+    bool      sleepers;          /* some process may be SLEEPING */
+    uint64_t  last_sleep_poll;   /* vm->steps when the host clock was last read for them */
+
+    /* Process table (proc.c): PIDs increase, so an array sorted by PID with holes. */
+    Proc    **table;
+    int64_t  *table_pid;         /* parallel to table; kept for holes so binary search works */
+    size_t    ntable, table_cap, table_holes;
+    int64_t   next_pid;
+    int64_t   nprocs;            /* control blocks alive, zombies included (maxProcesses) */
+    int64_t   nlive;             /* not EXITED */
+    int64_t   npaused;
+
+    /* Counters */
+    uint64_t  steps;             /* instructions executed by every process (the timer) */
+    uint64_t  run_steps;         /* instructions executed in this run (--max-steps) */
+    uint64_t  switches;          /* context switches */
+    int64_t   start_ms;          /* host clock when mvm started (device clock address 1) */
+    int64_t   start_ns;          /* monotonic clock at start (hertz throttling) */
+
+    /* --stats: instructions of every process that has ended */
+    struct ProcStat { int64_t pid; uint64_t icount; } *stats;
+    size_t    nstats, stats_cap;
+
+    /* Outcome */
+    bool      pid1_ended;
+    int64_t   pid1_code;
+    bool      stopped;           /* --max-steps reached */
+
+    FILE     *out;               /* standard output of every process */
+    FILE     *err;               /* diagnostics */
+};
+
+void vm_init(VM *vm, const VmOptions *opt);
+/* Start `prog` as PID 1 with the argument strings argv[0..argc-1] (array address in F1).
+ * Takes a reference to prog. Returns 0 or an error code. */
+int  vm_start(VM *vm, Program *prog, int argc, char **argv);
+/* Run until no process can run. Returns mvm's exit status (SPEC 10 "Exit codes"). */
+int  vm_run(VM *vm);
+void vm_free(VM *vm);
+/* Print --stats to vm->err. */
+void vm_print_stats(VM *vm, double seconds);
+
+/* Host clock in milliseconds (CLOCK_REALTIME) and since start. */
+int64_t host_time_ms(void);
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * proc.c - process control blocks: the table, creation, fork, exit and reaping.
+ */
+#include "proc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vm/errors.h"
+#include "kernel.h"
+#include "sched.h"
+#include "signal.h"
+
+const char *const proc_state_name[PROC_STATE_COUNT] = { "READY", "PAUSED", "SLEEPING", "EXITED" };
+
+/* ---- The table: sorted by PID because PIDs only increase. ---- */
+
+static ptrdiff_t table_index(VM *vm, int64_t pid)
+{
+    size_t lo = 0, hi = vm->ntable;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vm->table_pid[mid] < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < vm->ntable && vm->table_pid[lo] == pid && vm->table[lo] ? (ptrdiff_t)lo : -1;
+}
+
+Proc *proc_find(VM *vm, int64_t pid)
+{
+    ptrdiff_t i = table_index(vm, pid);
+    return i < 0 ? NULL : vm->table[i];
+}
+
+Proc *proc_find_live(VM *vm, int64_t pid)
+{
+    Proc *p = proc_find(vm, pid);
+    return p && p->state != PROC_EXITED ? p : NULL;
+}
+
+/* Squeeze out the holes left by reaped processes once they are half the table. */
+static void table_compact(VM *vm)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < vm->ntable; i++)
+        if (vm->table[i]) {
+            vm->table[n] = vm->table[i];
+            vm->table_pid[n] = vm->table_pid[i];
+            n++;
+        }
+    vm->ntable = n;
+    vm->table_holes = 0;
+}
+
+static int table_insert(VM *vm, Proc *p)
+{
+    if (vm->table_holes > 64 && vm->table_holes * 2 > vm->ntable)
+        table_compact(vm);
+    if (vm->ntable == vm->table_cap) {
+        size_t cap = vm->table_cap ? vm->table_cap * 2 : 64;
+        Proc **t = realloc(vm->table, cap * sizeof *t);
+        if (!t)
+            return -1;
+        vm->table = t;
+        int64_t *ids = realloc(vm->table_pid, cap * sizeof *ids);
+        if (!ids)
+            return -1;
+        vm->table_pid = ids;
+        vm->table_cap = cap;
+    }
+    vm->table[vm->ntable] = p;
+    vm->table_pid[vm->ntable] = p->pid;
+    vm->ntable++;
+    return 0;
+}
+
+static void table_remove(VM *vm, Proc *p)
+{
+    ptrdiff_t i = table_index(vm, p->pid);
+    if (i >= 0) {
+        vm->table[i] = NULL;
+        vm->table_holes++;
+    }
+}
+
+/* ---- Family links ---- */
+
+static void adopt(Proc *parent, Proc *child)
+{
+    child->parent = parent;
+    child->sib_prev = NULL;
+    child->sib_next = parent->children;
+    if (parent->children)
+        parent->children->sib_prev = child;
+    parent->children = child;
+}
+
+static void disown(Proc *child)
+{
+    Proc *parent = child->parent;
+    if (!parent)
+        return;
+    if (child->sib_prev)
+        child->sib_prev->sib_next = child->sib_next;
+    else
+        parent->children = child->sib_next;
+    if (child->sib_next)
+        child->sib_next->sib_prev = child->sib_prev;
+    child->parent = child->sib_prev = child->sib_next = NULL;
+}
+
+/* ---- Creation ---- */
+
+void proc_reset_registers(Proc *p)
+{
+    memset(p->reg, 0, sizeof p->reg);
+    p->typed = 0;
+    for (int r = 0; r < REG_COUNT; r++)
+        proc_set_type(p, r, reg_default_type(r));
+    proc_set_type(p, REG_ZERO, TYPE_LONG);
+}
+
+/* A new, empty control block with the next PID, entered in the table. */
+static Proc *proc_new(VM *vm, Proc *parent, int *err)
+{
+    if (vm->nprocs >= vm->opt.max_processes) {
+        *err = ERR_RESOURCE_LIMIT;
+        return NULL;
+    }
+    Proc *p = calloc(1, sizeof *p);
+    if (!p) {
+        *err = ERR_MEMORY_ALLOCATION;
+        return NULL;
+    }
+    p->pid = vm->next_pid;
+    if (table_insert(vm, p) != 0) {
+        free(p);
+        *err = ERR_MEMORY_ALLOCATION;
+        return NULL;
+    }
+    vm->next_pid++;
+    vm->nprocs++;
+    vm->nlive++;
+    p->state = PROC_READY;
+    if (parent)
+        adopt(parent, p);
+    return p;
+}
+
+/* Undo proc_new for a process that never ran. */
+static void proc_discard(VM *vm, Proc *p)
+{
+    disown(p);
+    table_remove(vm, p);
+    vm->nprocs--;
+    vm->nlive--;
+    free(p->stack);
+    free(p->frames);
+    free(p);
+}
+
+Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
+{
+    Proc *p = proc_new(vm, parent, err);
+    if (!p)
+        return NULL;
+    if (mem_init(&p->mem, (uint64_t)vm->opt.memory_size, (uint64_t)vm->opt.heap_start) != 0) {
+        proc_discard(vm, p);
+        *err = ERR_MEMORY_ALLOCATION;
+        return NULL;
+    }
+    proc_reset_registers(p);
+    program_retain(prog);
+    p->prog = prog;
+    p->pc = prog->units[0].first;
+    return p;
+}
+
+static void *copy_array(const void *src, size_t count, size_t size)
+{
+    if (count == 0)
+        return NULL;
+    void *dst = malloc(count * size);
+    if (dst)
+        memcpy(dst, src, count * size);
+    return dst;
+}
+
+Proc *proc_fork(VM *vm, Proc *parent, int *err)
+{
+    Proc *c = proc_new(vm, parent, err);
+    if (!c)
+        return NULL;
+    memcpy(c->reg, parent->reg, sizeof c->reg);
+    memcpy(c->type, parent->type, sizeof c->type);
+    c->typed = parent->typed;
+    c->pc = parent->pc;
+    memcpy(c->handler, parent->handler, sizeof c->handler);
+    c->handling = parent->handling;
+    /* Stacks are copied to their used size only: an idle child stays small. */
+    c->stack = copy_array(parent->stack, parent->sp, sizeof *c->stack);
+    c->sp = c->stack_cap = parent->sp;
+    c->frames = copy_array(parent->frames, parent->fp, sizeof *c->frames);
+    c->fp = c->frames_cap = parent->fp;
+    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || mem_fork(&c->mem, &parent->mem) != 0) {
+        proc_discard(vm, c);
+        *err = ERR_MEMORY_ALLOCATION;
+        return NULL;
+    }
+    program_retain(parent->prog);
+    c->prog = parent->prog;
+    return c;
+}
+
+/* ---- Ending ---- */
+
+static void release_resources(Proc *p)
+{
+    mem_release(&p->mem);
+    free(p->stack);
+    free(p->frames);
+    p->stack = NULL;
+    p->frames = NULL;
+    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    if (p->prog)
+        program_release(p->prog);
+    p->prog = NULL;
+}
+
+static void record_stats(VM *vm, Proc *p)
+{
+    if (vm->nstats == vm->stats_cap) {
+        size_t cap = vm->stats_cap ? vm->stats_cap * 2 : 64;
+        struct ProcStat *s = realloc(vm->stats, cap * sizeof *s);
+        if (!s)
+            return;   /* statistics are best effort */
+        vm->stats = s;
+        vm->stats_cap = cap;
+    }
+    vm->stats[vm->nstats++] = (struct ProcStat){ p->pid, p->icount };
+}
+
+void proc_exit(VM *vm, Proc *p, int64_t code)
+{
+    if (p->state == PROC_EXITED)
+        return;
+    if (p->state == PROC_READY)
+        sched_remove(vm, p);
+    if (p->state == PROC_PAUSED)
+        vm->npaused--;
+    p->state = PROC_EXITED;
+    p->exit_code = code;
+    if (vm->opt.stats)
+        record_stats(vm, p);
+    vm->nlive--;
+    if (p->pid == 1) {
+        vm->pid1_ended = true;
+        vm->pid1_code = code;
+    }
+    release_resources(p);
+
+    /* Orphans: their parent becomes 0; ended ones are reaped at once. */
+    while (p->children) {
+        Proc *c = p->children;
+        disown(c);
+        if (c->state == PROC_EXITED)
+            proc_reap(vm, c);
+    }
+    p->zombie_children = 0;
+
+    if (p->parent) {
+        p->parent->zombie_children++;
+        sig_send(vm, p->parent, SIG_CHLD);
+    } else {
+        proc_reap(vm, p);
+    }
+}
+
+void proc_reap(VM *vm, Proc *p)
+{
+    if (p->parent && p->state == PROC_EXITED)
+        p->parent->zombie_children--;
+    disown(p);
+    table_remove(vm, p);
+    vm->nprocs--;
+    if (vm->current == p)
+        vm->current = NULL;
+    free(p);
+}
+
+void proc_table_free(VM *vm)
+{
+    for (size_t i = 0; i < vm->ntable; i++) {
+        Proc *p = vm->table[i];
+        if (!p)
+            continue;
+        release_resources(p);
+        free(p);
+    }
+    free(vm->table);
+    free(vm->table_pid);
+    vm->table = NULL;
+    vm->table_pid = NULL;
+    vm->ntable = vm->table_cap = vm->table_holes = 0;
+}
+
+/* ---- Stacks ---- */
+
+static int grow(void **buf, uint32_t *cap, uint32_t used, int64_t limit, size_t size)
+{
+    if ((int64_t)used >= limit)
+        return ERR_STACK_OVERFLOW;
+    int64_t want = *cap ? (int64_t)*cap * 2 : 16;
+    if (want > limit)
+        want = limit;
+    void *b = realloc(*buf, (size_t)want * size);
+    if (!b)
+        return ERR_STACK_OVERFLOW;
+    *buf = b;
+    *cap = (uint32_t)want;
+    return 0;
+}
+
+int proc_push(VM *vm, Proc *p, int64_t v)
+{
+    if (p->sp == p->stack_cap) {
+        int e = grow((void **)&p->stack, &p->stack_cap, p->sp, vm->opt.stack_size, sizeof *p->stack);
+        if (e)
+            return e;
+    }
+    p->stack[p->sp++] = v;
+    return 0;
+}
+
+int proc_push_frame(VM *vm, Proc *p, Frame f)
+{
+    if (p->fp == p->frames_cap) {
+        int e = grow((void **)&p->frames, &p->frames_cap, p->fp, vm->opt.call_depth, sizeof *p->frames);
+        if (e)
+            return e;
+    }
+    p->frames[p->fp++] = f;
+    return 0;
+}
+
+uint32_t proc_line(const Proc *p, uint32_t pc)
+{
+    return p->prog && pc < p->prog->ncode ? p->prog->info[pc].line : 0;
+}

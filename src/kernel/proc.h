@@ -1,0 +1,112 @@
+/*
+ * proc.h - the process control block and the process table (SPEC 4.1).
+ *
+ * A process is a Proc: registers, stacks, memory, signal state and its place in the
+ * kernel's lists. The running process is reached through one pointer (vm->current); a
+ * context switch saves the PC into the old Proc and moves that pointer.
+ *
+ * Lifetime: proc_create/proc_fork make a READY process in the table; proc_exit turns it
+ * into a zombie (EXITED: program, memory and stacks released, PCB kept for wait);
+ * proc_reap removes a zombie from the table and frees it.
+ */
+#ifndef MVM_PROC_H
+#define MVM_PROC_H
+
+#include <stdint.h>
+
+#include "../vm/memory.h"
+#include "../vm/program.h"
+#include "../vm/regs.h"
+#include "signal_table.h"
+
+typedef struct VM VM;
+
+typedef enum ProcState {
+    PROC_READY,     /* in the ready queue, or running (vm->current) */
+    PROC_PAUSED,    /* stopped by pause_t or a stop signal, until continued */
+    PROC_SLEEPING,  /* in SLEEP until its deadline */
+    PROC_EXITED,    /* ended: a zombie until its parent waits for it */
+    PROC_STATE_COUNT
+} ProcState;
+
+extern const char *const proc_state_name[PROC_STATE_COUNT];  /* "READY", ... for ps and dumps */
+
+/* One call-stack entry: a CALL, a library call or a signal handler. */
+typedef enum FrameKind { FRAME_CALL, FRAME_LIBRARY, FRAME_SIGNAL } FrameKind;
+typedef struct Frame {
+    uint32_t ret;        /* instruction index to continue at */
+    uint8_t  kind;       /* FrameKind */
+    uint8_t  saved_sig;  /* FRAME_SIGNAL: I9 before the handler ran */
+    uint16_t unused;
+} Frame;
+
+typedef struct Proc {
+    /* Machine state: read and written by every instruction while running. */
+    int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */
+    uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
+    uint8_t   type[REG_COUNT];  /* DataType of each register */
+    uint32_t  pc;               /* next instruction index while not running */
+    Program  *prog;             /* the program it runs (shared after fork) */
+    int64_t  *stack;            /* data stack: sp words used of stack_cap allocated; grows up to stackSize */
+    uint32_t  sp, stack_cap;
+    Frame    *frames;           /* call stack: fp frames used of frames_cap; grows up to callDepth */
+    uint32_t  fp, frames_cap;
+    Memory    mem;
+
+    /* Kernel state: written only by the kernel (proc.c, sched.c, signal.c, sys_*.c). */
+    int64_t   pid;
+    ProcState state;
+    int64_t   exit_code;        /* EXITED: the code wait returns */
+    uint64_t  icount;           /* instructions executed */
+    uint32_t  pending;          /* bit s: signal s is pending */
+    uint32_t  handling;         /* bit s: a handler for s is running */
+    uint32_t  handler[SIG_MAX + 1];   /* instruction index + 1 of each handler; 0 = default */
+    int64_t   sleep_until_ms;   /* SLEEPING: host-clock deadline */
+
+    struct Proc *parent;        /* NULL once the parent has ended (getppid returns 0) */
+    struct Proc *children;      /* first child, live or zombie */
+    struct Proc *sib_prev, *sib_next;
+    uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
+    struct Proc *next;          /* ready queue link */
+} Proc;
+
+/* Process table: every process with a control block, zombies included, by PID. */
+Proc *proc_find(VM *vm, int64_t pid);         /* any state; NULL when none */
+Proc *proc_find_live(VM *vm, int64_t pid);    /* not EXITED; NULL when none */
+
+/* Create PID 1 (or a spawned process): fresh registers, stacks and memory, running prog
+ * from its first instruction. Returns NULL and sets *err (ERR_RESOURCE_LIMIT when
+ * maxProcesses is reached, ERR_MEMORY_ALLOCATION when the host is out of memory). */
+Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err);
+/* Copy parent (registers, stacks, handlers, copy-on-write memory); the child is not yet
+ * queued. Returns NULL and sets *err as proc_create. */
+Proc *proc_fork(VM *vm, Proc *parent, int *err);
+/* End p with `code`: release its program, memory and stacks, orphan its children, notify
+ * its parent (CHLD) and become a zombie (or be reaped at once when it has no parent). */
+void  proc_exit(VM *vm, Proc *p, int64_t code);
+/* Remove a zombie from the table and free it. */
+void  proc_reap(VM *vm, Proc *p);
+/* Free every process (at shutdown). */
+void  proc_table_free(VM *vm);
+
+/* Registers */
+void  proc_reset_registers(Proc *p);
+static inline void proc_set_type(Proc *p, int r, int t)
+{
+    p->type[r] = (uint8_t)t;
+    p->typed = t == TYPE_LONG ? p->typed & ~(1ULL << r) : p->typed | (1ULL << r);
+}
+/* Write raw bits into register r, normalised to its type. */
+static inline void proc_write(Proc *p, int r, int64_t bits)
+{
+    p->reg[r] = (p->typed >> r) & 1 ? type_normalise(p->type[r], bits) : bits;
+}
+
+/* Stacks: grow on demand up to the configured limits. Return 0 or ERR_STACK_OVERFLOW. */
+int   proc_push(VM *vm, Proc *p, int64_t v);
+int   proc_push_frame(VM *vm, Proc *p, Frame f);
+
+/* The source line of instruction index pc (for I8, traces and diagnostics). */
+uint32_t proc_line(const Proc *p, uint32_t pc);
+
+#endif

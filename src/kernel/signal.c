@@ -1,0 +1,130 @@
+/*
+ * signal.c - sending, delivering and handling signals; turning faults into signals.
+ *
+ * Pending signals are a bitmask per process. Delivery happens only at the start of the
+ * target's turn (vm/interp.c calls sig_deliver when p->pending is non-zero), so the
+ * interpreter's hot path never looks at signals.
+ */
+#include "signal.h"
+
+#include <inttypes.h>
+
+#include "../vm/errors.h"
+#include "sched.h"
+
+static void wake(VM *vm, Proc *p)
+{
+    if (p->state == PROC_SLEEPING) {
+        p->state = PROC_READY;
+        sched_enqueue(vm, p);
+    }
+}
+
+static void resume(VM *vm, Proc *p)
+{
+    if (p->state != PROC_PAUSED)
+        return;
+    vm->npaused--;
+    /* A process paused while sleeping goes back to sleep until its deadline. */
+    if (p->sleep_until_ms > 0) {
+        p->state = PROC_SLEEPING;
+    } else {
+        p->state = PROC_READY;
+        sched_enqueue(vm, p);
+    }
+}
+
+void sig_send(VM *vm, Proc *target, int sig)
+{
+    if (target->state == PROC_EXITED)
+        return;
+    if (sig == SIG_KILL) {
+        proc_exit(vm, target, 128 + SIG_KILL);
+        return;
+    }
+    if (sig == SIG_CONT)
+        resume(vm, target);
+    bool handled = target->handler[sig] != 0;
+    if (sig == SIG_CONT && !handled)
+        return;
+    target->pending |= 1u << sig;
+    if (target == vm->current)
+        vm->resched = true;
+    /* Only a signal that will act cuts a sleep short; stops and CONT do not. */
+    SigAction act = signal_info[sig].action;
+    if (handled || act == ACT_TERMINATE)
+        wake(vm, target);
+}
+
+static void pause_proc(VM *vm, Proc *p)
+{
+    if (p->state == PROC_PAUSED || p->state == PROC_EXITED)
+        return;
+    if (p->state == PROC_READY)
+        sched_remove(vm, p);
+    p->state = PROC_PAUSED;
+    vm->npaused++;
+}
+
+/* Push a handler frame for sig and jump to its handler; false if the call stack is full. */
+static bool enter_handler(VM *vm, Proc *p, int sig, uint32_t ret)
+{
+    Frame f = { .ret = ret, .kind = FRAME_SIGNAL, .saved_sig = (uint8_t)p->reg[REG_SIGR], .unused = (uint16_t)sig };
+    if (proc_push_frame(vm, p, f) != 0)
+        return false;
+    p->handling |= 1u << sig;
+    p->reg[REG_SIGR] = sig;
+    p->pc = p->handler[sig] - 1;
+    return true;
+}
+
+bool sig_deliver(VM *vm, Proc *p)
+{
+    for (;;) {
+        uint32_t ready = p->pending & ~p->handling;
+        if (!ready)
+            return true;
+        int sig = __builtin_ctz(ready);
+        p->pending &= ~(1u << sig);
+        if (p->handler[sig]) {
+            if (enter_handler(vm, p, sig, p->pc))
+                return true;
+            proc_exit(vm, p, 128 + sig);
+            return false;
+        }
+        switch (signal_info[sig].action) {
+        case ACT_TERMINATE:
+            proc_exit(vm, p, 128 + sig);
+            return false;
+        case ACT_PAUSE:
+            pause_proc(vm, p);
+            return false;
+        default:
+            break;   /* ignored: look at the next one */
+        }
+    }
+}
+
+void sig_return(Proc *p, Frame f)
+{
+    p->handling &= ~(1u << f.unused);
+    p->reg[REG_SIGR] = f.saved_sig;
+}
+
+bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
+{
+    int sig = error_info[code].signal;
+    if (p->handler[sig] && !(p->handling & (1u << sig))) {
+        p->reg[REG_ENSF] = 1;
+        p->reg[REG_ESF] = code;
+        if (enter_handler(vm, p, sig, pc + 1))
+            return true;
+    }
+    fflush(vm->out);
+    const Program *prog = p->prog;
+    fprintf(vm->err, "mvm: PID %" PRId64 " (%s) line %" PRIu32 ": %s: %s (%d): %s\n", p->pid,
+            prog->units[prog->info[pc].unit].path, prog->info[pc].line, program_text(prog, pc),
+            error_name(code), code, detail ? detail : error_info[code].why);
+    proc_exit(vm, p, 128 + sig);
+    return false;
+}

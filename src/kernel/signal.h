@@ -1,0 +1,26 @@
+/*
+ * signal.h - signals and faults (SPEC 4.4, 10 "Signals", "Faults to signals").
+ */
+#ifndef MVM_SIGNAL_H
+#define MVM_SIGNAL_H
+
+#include "kernel.h"
+
+/* Send sig to target. KILL ends it and CONT resumes it at once; any other signal becomes
+ * pending until the target's next turn (and ends a sleep when it would act). */
+void sig_send(VM *vm, Proc *target, int sig);
+
+/* Deliver at most one pending signal to p at the start of its turn. Returns true when p
+ * may run now (it was not ended or paused by a default action). */
+bool sig_deliver(VM *vm, Proc *p);
+
+/* Instruction `pc` of the running process p faulted with `code`. With a handler for the
+ * fault's signal, enter it (RET continues at pc + 1) and return true. Otherwise print the
+ * diagnostic, end p with 128 + signal, and return false. `detail` may refine the
+ * explanation (NULL: the error table's text). */
+bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail);
+
+/* RET from a FRAME_SIGNAL frame: restore I9 and allow the signal again. */
+void sig_return(Proc *p, Frame f);
+
+#endif

@@ -1,0 +1,569 @@
+/*
+ * interp.c - the interpreter loop and the turn machinery around it (SPEC 3, 4.2).
+ *
+ * One function, vm_run, executes every process. Hot state lives in locals: the running
+ * process `p`, its registers `R`, the instruction pointer `ip`, and `budget`, the number
+ * of instructions left before the next "anything to do?" check. That single countdown
+ * folds together the end of the quantum, --max-steps, --trace, hertz throttling and
+ * sleeping processes (STYLE 5): the common path per instruction is one decrement and one
+ * predictable branch.
+ *
+ * Dispatch is computed goto where the compiler supports it (a table of label addresses,
+ * one indirect jump per instruction), and a switch otherwise; MVM_USE_SWITCH=1 forces
+ * the switch so both are tested. The same case bodies serve both (Lua's vmdispatch).
+ *
+ * A context switch saves the PC into the old Proc, appends it to the ready queue and
+ * takes the head: the process's registers stay where they are, in its Proc.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../kernel/kernel.h"
+#include "../kernel/sched.h"
+#include "../kernel/signal.h"
+#include "../kernel/syscall.h"
+#include "../debug.h"
+#include "errors.h"
+#include "fmt.h"
+#include "help.h"
+#include "memory.h"
+#include "ops.h"
+
+#if defined(__GNUC__) && !MVM_USE_SWITCH
+#define MVM_COMPUTED_GOTO 1
+#else
+#define MVM_COMPUTED_GOTO 0
+#endif
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#if MVM_COMPUTED_GOTO
+#define CASE(op)    L_##op:
+#define DISPATCH()  goto *labels[ip->op]
+#else
+#define CASE(op)    case OP_##op:
+#define DISPATCH()  goto dispatch
+#endif
+
+/* Finish an instruction: count it, then go on at ip (or check in when the budget is spent). */
+#define CONTINUE_AT(target) do { ip = (target); if (unlikely(--budget <= 0)) goto check; DISPATCH(); } while (0)
+#define NEXT()              CONTINUE_AT(ip + 1)
+#define FAULT(code)         do { fault_code = (code); goto fault; } while (0)
+
+/* Read operand slot 0/1/2 (register + literal, see program.h). */
+#define VA (R[ip->a] + ip->imm[0])
+#define VB (R[ip->b] + ip->imm[1])
+#define VC (R[ip->c] + ip->imm[2])
+/* Write r respecting its type: plain Long registers take the bits as they are. */
+#define SETREG(r, v) do { int r_ = (r); int64_t v_ = (v); \
+        R[r_] = unlikely((p->typed >> r_) & 1) ? type_normalise(p->type[r_], v_) : v_; } while (0)
+/* Typed operands (Byte..Double) take the general path in ops.c. */
+#define TYPED() unlikely(p->typed & ip->mask)
+
+#define BUDGET_SOLO ((int64_t)1 << 40)   /* a lone process runs unchecked this long */
+#define SLEEP_POLL  1024                 /* instructions between host-clock looks while someone sleeps */
+
+/* ---------------------------------------------------------------- time helpers */
+
+int64_t host_time_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_ns(int64_t ns)
+{
+    if (ns <= 0)
+        return;
+    struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---------------------------------------------------------------- sleeping */
+
+/* Wake every sleeper whose deadline has passed, in PID order. Returns the earliest
+ * remaining deadline (ms), or INT64_MAX when none sleeps. */
+static int64_t wake_sleepers(VM *vm)
+{
+    int64_t now = host_time_ms(), next = INT64_MAX;
+    for (size_t i = 0; i < vm->ntable; i++) {
+        Proc *q = vm->table[i];
+        if (!q || q->state != PROC_SLEEPING)
+            continue;
+        if (q->sleep_until_ms <= now) {
+            q->sleep_until_ms = 0;
+            q->state = PROC_READY;
+            sched_enqueue(vm, q);
+        } else if (q->sleep_until_ms < next) {
+            next = q->sleep_until_ms;
+        }
+    }
+    vm->sleepers = next != INT64_MAX;
+    return next;
+}
+
+/* ---------------------------------------------------------------- turns */
+
+/* The next process to run, with its pending signal delivered; NULL when none can run. */
+static Proc *pick_next(VM *vm)
+{
+    for (;;) {
+        if (vm->sleepers && (!vm->ready_head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
+            vm->last_sleep_poll = vm->steps;
+            int64_t next = wake_sleepers(vm);
+            if (!vm->ready_head && next != INT64_MAX) {
+                fflush(vm->out);
+                sleep_ns((next - host_time_ms()) * 1000000);   /* nobody can run: no busy loop */
+                continue;
+            }
+        }
+        Proc *p = sched_pop(vm);
+        if (!p)
+            return NULL;
+        if (p->pending && !sig_deliver(vm, p))
+            continue;
+        if (p != vm->last_run)
+            vm->switches++;
+        vm->last_run = p;
+        vm->current = p;
+        vm->quantum_used = 0;
+        vm->resched = false;
+        return p;
+    }
+}
+
+/* Instructions the current process may run before the next check. */
+static int64_t turn_budget(VM *vm)
+{
+    int64_t q = vm->opt.quantum;
+    int64_t b;
+    if (vm->ready_head) {
+        b = q - (int64_t)(vm->quantum_used % (uint64_t)q);
+    } else {
+        b = BUDGET_SOLO;
+    }
+    if (vm->opt.max_steps) {
+        uint64_t left = vm->opt.max_steps - vm->run_steps;
+        if ((uint64_t)b > left)
+            b = (int64_t)left;
+    }
+    if (vm->opt.trace)
+        b = 1;
+    if (vm->sleepers && b > SLEEP_POLL)
+        b = SLEEP_POLL;
+    if (vm->opt.hertz > 0) {
+        int64_t chunk = vm->opt.hertz / 100 > 0 ? vm->opt.hertz / 100 : 1;
+        if (b > chunk)
+            b = chunk;
+    }
+    return b;
+}
+
+/* After a syscall made another process runnable (or signalled): end the solo run at the
+ * next quantum boundary. Returns the new budget (0: the turn is over now). */
+static int64_t rebudget(VM *vm, int64_t budget)
+{
+    vm->resched = false;
+    uint64_t q = (uint64_t)vm->opt.quantum;
+    int64_t left = (int64_t)((q - vm->quantum_used % q) % q);
+    return left < budget ? left : budget;
+}
+
+static void throttle(VM *vm)
+{
+    int64_t due = vm->start_ns + (int64_t)((double)vm->run_steps * 1e9 / (double)vm->opt.hertz);
+    fflush(vm->out);
+    sleep_ns(due - monotonic_ns());
+}
+
+static void trace(VM *vm, Proc *p, uint32_t pc)
+{
+    const Program *prog = p->prog;
+    fflush(vm->out);
+    fprintf(vm->err, "[trace] PID %" PRId64 " line %" PRIu32 ": %s\n", p->pid, prog->info[pc].line,
+            prog->code[pc].op == OP_END ? "(end)" : program_text(prog, pc));
+}
+
+static void report_deadlock(VM *vm)
+{
+    fflush(vm->out);
+    fprintf(vm->err, "mvm: deadlock: every live process is paused (PIDs");
+    for (size_t i = 0; i < vm->ntable; i++)
+        if (vm->table[i] && vm->table[i]->state == PROC_PAUSED)
+            fprintf(vm->err, " %" PRId64, vm->table[i]->pid);
+    fprintf(vm->err, ")\n");
+}
+
+static int exit_status(VM *vm)
+{
+    fflush(vm->out);
+    if (vm->stopped) {
+        fprintf(vm->err, "mvm: stopped after %" PRIu64 " instructions (--max-steps)\n", vm->run_steps);
+        return 1;
+    }
+    if (vm->npaused > 0 && vm->nlive > 0)
+        report_deadlock(vm);
+    if (!vm->pid1_ended)
+        return 1;
+    return (int)(uint8_t)vm->pid1_code;
+}
+
+/* SLEEP: the process leaves the ready queue until its deadline (r <= 0 does nothing). */
+static void go_to_sleep(VM *vm, Proc *p, int64_t ms)
+{
+    p->state = PROC_SLEEPING;
+    p->sleep_until_ms = host_time_ms() + ms;
+    if (!vm->sleepers)
+        vm->last_sleep_poll = vm->steps;
+    vm->sleepers = true;
+}
+
+/* ---------------------------------------------------------------- the loop */
+
+int vm_run(VM *vm)
+{
+#if MVM_COMPUTED_GOTO
+    static void *const labels[OP_COUNT] = {
+#define OP(e, mn, ops, dst, syn, help, ex) [OP_##e] = &&L_##e,
+#include "opcodes.def"
+#undef OP
+        [OP_END] = &&L_END,
+    };
+#endif
+    Proc *p;
+    int64_t *R;
+    const Instr *ip, *code;
+    const Program *prog;
+    int64_t budget, budget0;   /* budget0: budget at the last sync of the counters */
+    int fault_code = 0;
+
+/* Credit the instructions run since the last sync to the counters. */
+#define SYNC() do { int64_t used_ = budget0 - budget; vm->steps += used_; vm->run_steps += used_; \
+        p->icount += used_; vm->quantum_used += used_; budget0 = budget; } while (0)
+/* Re-read the hot locals from p (after a switch, exec or handler entry). */
+#define LOAD_PROC() do { prog = p->prog; code = prog->code; R = p->reg; ip = code + p->pc; } while (0)
+
+next_process:
+    p = pick_next(vm);
+    if (!p)
+        return exit_status(vm);
+    LOAD_PROC();
+    budget = budget0 = turn_budget(vm);
+    if (vm->opt.trace)
+        trace(vm, p, p->pc);
+    if (budget <= 0)
+        goto check;   /* --max-steps already reached */
+
+#if MVM_COMPUTED_GOTO
+    DISPATCH();
+#else
+dispatch:
+    switch ((Opcode)ip->op) {
+#endif
+
+    /* ---- data transfer ---- */
+    CASE(LIT)   { SETREG(ip->a, ip->imm[1]); NEXT(); }
+    CASE(MOV)   { SETREG(ip->b, VA); NEXT(); }
+    CASE(SWP)   { int64_t a = R[ip->a], b = R[ip->b]; SETREG(ip->a, b); SETREG(ip->b, a); NEXT(); }
+    CASE(SETTYPE) {
+        proc_set_type(p, ip->a, (int)ip->aux);
+        R[ip->a] = type_normalise((int)ip->aux, R[ip->a]);
+        NEXT();
+    }
+    CASE(LOAD) {
+        int64_t addr = (int64_t)((uint64_t)VA + (uint64_t)VC), v;
+        if (unlikely(mem_load_fast(&p->mem, addr, &v))) {
+            int e = mem_read(&p->mem, addr, &v);
+            if (e) FAULT(e);
+        }
+        SETREG(ip->b, v);
+        NEXT();
+    }
+    CASE(STORE) {
+        int64_t addr = (int64_t)((uint64_t)VB + (uint64_t)VC);
+        if (unlikely(mem_store_fast(&p->mem, addr, VA))) {
+            int e = mem_write(&p->mem, addr, VA);
+            if (e) FAULT(e);
+        }
+        NEXT();
+    }
+    CASE(PUSH)
+    CASE(PUSHL) {
+        if (likely(p->sp < p->stack_cap)) {
+            p->stack[p->sp++] = VA;
+        } else {
+            int e = proc_push(vm, p, VA);
+            if (e) FAULT(e);
+        }
+        NEXT();
+    }
+    CASE(POP)   { if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->stack[--p->sp]); NEXT(); }
+    CASE(PEEK)  { if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->stack[p->sp - 1]); NEXT(); }
+    CASE(DEALLOC) { int e = mem_free(&p->mem, VA); if (e) FAULT(e); NEXT(); }
+    CASE(INR)   { SETREG(REG_R6, VA == 0); NEXT(); }
+    CASE(NOP)   { NEXT(); }
+
+    /* ---- integer arithmetic and bitwise: the fast path is plain Long registers ---- */
+#define BINARY(OPN)                                                      \
+    CASE(OPN) {                                                          \
+        if (TYPED()) goto alu_general;                                   \
+        int64_t v_ = alu_int(OP_##OPN, VA, VB);                          \
+        R[ip->c] = v_; R[REG_ZF] = v_ == 0; R[REG_SF] = v_ < 0;          \
+        NEXT();                                                          \
+    }
+#define DIVIDING(OPN)                                                    \
+    CASE(OPN) {                                                          \
+        if (TYPED()) goto alu_general;                                   \
+        int64_t b_ = VB;                                                 \
+        if (unlikely(b_ == 0)) FAULT(ERR_ARITHMETIC);                    \
+        int64_t v_ = alu_int(OP_##OPN, VA, b_);                          \
+        R[ip->c] = v_; R[REG_ZF] = v_ == 0; R[REG_SF] = v_ < 0;          \
+        NEXT();                                                          \
+    }
+    BINARY(ADD) BINARY(SUB) BINARY(MUL) DIVIDING(DIV) DIVIDING(MOD) BINARY(POW)
+    BINARY(AND) BINARY(OR) BINARY(XOR) BINARY(SHL) BINARY(SHR)
+    CASE(NOT) {
+        if (TYPED()) goto alu_general;
+        int64_t v = ~VA;
+        R[ip->b] = v; R[REG_ZF] = v == 0; R[REG_SF] = v < 0;
+        NEXT();
+    }
+
+    /* ---- comparisons: R4 = 0 when the relation holds ---- */
+#define COMPARE(OPN, REL, FLAG, FLAGV)                                   \
+    CASE(OPN) {                                                          \
+        if (TYPED()) goto compare_general;                               \
+        int held_ = VA REL VB;                                           \
+        SETREG(REG_R4, !held_); R[REG_ZF] = held_; R[FLAG] = FLAGV;      \
+        NEXT();                                                          \
+    }
+    COMPARE(EQ, ==, REG_EF, held_)
+    COMPARE(GT, >, REG_GF, !held_)
+    COMPARE(LT, <, REG_GF, !held_)
+
+    /* ---- control flow ---- */
+    CASE(JMP)   { CONTINUE_AT(code + ip->imm[0]); }
+    CASE(JZ)    { if ((VB == 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
+    CASE(JNZ)   { if ((VB != 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
+    CASE(CALL) {
+        const CallSite *cs = &prog->calls[ip->aux];
+        int64_t args[MAX_CALL_ARGS];
+        for (uint32_t i = 0; i < cs->nargs; i++)      /* read all before writing any F */
+            args[i] = R[cs->reg[i]] + cs->imm[i];
+        Frame f = { .ret = (uint32_t)(ip - code) + 1, .kind = cs->callee_unit ? FRAME_LIBRARY : FRAME_CALL };
+        if (likely(p->fp < p->frames_cap)) {
+            p->frames[p->fp++] = f;
+        } else {
+            int e = proc_push_frame(vm, p, f);
+            if (e) FAULT(e);
+        }
+        for (uint32_t i = 0; i < cs->nargs; i++)
+            SETREG(REG_F1 + (int)i, args[i]);
+        CONTINUE_AT(code + ip->imm[0]);
+    }
+    CASE(RET) {
+        if (unlikely(p->fp == 0)) {   /* RET at top level ends the process with 0 */
+            budget--;
+            SYNC();
+            p->pc = (uint32_t)(ip - code);
+            proc_exit(vm, p, 0);
+            goto next_process;
+        }
+        Frame f = p->frames[--p->fp];
+        if (unlikely(f.kind == FRAME_SIGNAL))
+            sig_return(p, f);
+        CONTINUE_AT(code + f.ret);
+    }
+    CASE(END) {
+        /* Not an instruction: nothing is counted (SPEC 10 "Ending is not an instruction"). */
+        if (ip->aux == 0) {
+            SYNC();
+            p->pc = (uint32_t)(ip - code);
+            proc_exit(vm, p, 0);
+            goto next_process;
+        }
+        Frame f = p->frames[--p->fp];   /* a module fell off its end: return */
+        ip = code + f.ret;
+        DISPATCH();
+    }
+
+    /* ---- floating point, conversions ---- */
+    CASE(XADD) CASE(XSUB) CASE(XMUL) CASE(XDIV) CASE(XMOD) CASE(XPOW)
+    CASE(XLIT) CASE(ITOF) CASE(FTOI) {
+        int e = op_float(p, ip);
+        if (e) FAULT(e);
+        NEXT();
+    }
+
+    /* ---- strings, I/O, system ---- */
+    CASE(STR)    { int e = op_str(p, prog, ip); if (e) FAULT(e); NEXT(); }
+    CASE(PRINTR) {
+        if (likely(ip->a == REG_ZERO || p->type[ip->a] <= TYPE_LONG)) {
+            char buf[24];
+            size_t n = fmt_int(VA, buf);
+            buf[n++] = '\n';
+            fwrite_unlocked(buf, 1, n, vm->out);
+        } else {
+            op_printr(p, ip, vm->out);
+        }
+        NEXT();
+    }
+    CASE(PRINTS) {
+        if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK);
+        char buf[24];
+        size_t n = fmt_int(p->stack[p->sp - 1], buf);
+        buf[n++] = '\n';
+        fwrite_unlocked(buf, 1, n, vm->out);
+        NEXT();
+    }
+    CASE(HELP)   { help_print_topic(vm->out, prog->strings[ip->aux].bytes); NEXT(); }
+    CASE(SLEEP) {
+        int64_t ms = VA;
+        if (ms <= 0)
+            NEXT();
+        budget--;
+        SYNC();
+        p->pc = (uint32_t)(ip - code) + 1;
+        go_to_sleep(vm, p, ms);
+        goto next_process;
+    }
+    CASE(SYSCALL) {
+        if (unlikely(!syscall_exists(R[REG_S1])))
+            FAULT(ERR_INVALID_SYSCALL);
+        budget--;
+        SYNC();   /* the call sees counters that include itself */
+        p->pc = (uint32_t)(ip - code) + 1;
+        syscall_dispatch(vm, p);
+        if (vm->current != p || p->state != PROC_READY)
+            goto next_process;          /* it ended, slept or paused itself */
+        LOAD_PROC();                    /* exec may have replaced the program */
+        if (vm->resched)
+            budget = budget0 = rebudget(vm, budget);
+        if (budget <= 0)
+            goto check;
+        DISPATCH();
+    }
+
+#if !MVM_COMPUTED_GOTO
+    default:
+        MVM_UNREACHABLE();
+    }
+#endif
+
+    /* ---------------------------------------------------------- out-of-line paths */
+alu_general: {
+        int e = op_alu_general(p, ip);
+        if (e) FAULT(e);
+        NEXT();
+    }
+compare_general: {
+        op_compare_general(p, ip);
+        NEXT();
+    }
+
+fault:
+    /* The faulting instruction counts as executed. */
+    budget--;
+    SYNC();
+    if (!sig_fault(vm, p, (uint32_t)(ip - code), fault_code, NULL))
+        goto next_process;
+    LOAD_PROC();   /* in the handler now */
+    if (budget <= 0)
+        goto check;
+    DISPATCH();
+
+check:
+    /* The budget is spent: decide whether p goes on, and handle every periodic duty. */
+    SYNC();
+    p->pc = (uint32_t)(ip - code);
+    if (ip->op == OP_END && ip->aux == 0) {   /* ended right after its last instruction */
+        proc_exit(vm, p, 0);
+        goto next_process;
+    }
+    if (vm->opt.max_steps && vm->run_steps >= vm->opt.max_steps) {
+        vm->stopped = true;
+        return exit_status(vm);
+    }
+    if (vm->opt.hertz > 0)
+        throttle(vm);
+    if (vm->quantum_used % (uint64_t)vm->opt.quantum == 0) {
+        /* A quantum boundary: rotate, unless nobody else wants the core. */
+        if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL) {
+            vm->last_sleep_poll = vm->steps;
+            wake_sleepers(vm);
+        }
+        if (vm->ready_head) {
+            sched_enqueue(vm, p);
+            goto next_process;
+        }
+        vm->quantum_used = 0;   /* a new turn for the same process */
+        if (p->pending && !sig_deliver(vm, p))
+            goto next_process;
+        LOAD_PROC();
+    }
+    budget = budget0 = turn_budget(vm);
+    if (vm->opt.trace)
+        trace(vm, p, p->pc);
+    DISPATCH();
+#undef SYNC
+#undef LOAD_PROC
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+void vm_init(VM *vm, const VmOptions *opt)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->opt = *opt;
+    vm->next_pid = 1;
+    vm->start_ms = host_time_ms();
+    vm->start_ns = monotonic_ns();
+    vm->out = stdout;
+    vm->err = stderr;
+}
+
+int vm_start(VM *vm, Program *prog, int argc, char **argv)
+{
+    int err = 0;
+    Proc *p = proc_create(vm, prog, NULL, &err);
+    if (!p)
+        return err;
+    int64_t *addrs = calloc((size_t)argc + 1, sizeof *addrs);
+    if (!addrs)
+        return ERR_MEMORY_ALLOCATION;
+    for (int i = 0; i < argc && !err; i++)
+        err = sys_new_string(p, argv[i], strlen(argv[i]), &addrs[i]);
+    int64_t array = 0;
+    if (!err) {
+        /* An empty argument list is an array of size 0: one word holding 0. */
+        if (argc == 0)
+            err = mem_alloc(&p->mem, 1, &array);
+        else
+            err = sys_new_array(p, addrs, argc, &array);
+    }
+    free(addrs);
+    if (err)
+        return err;
+    p->reg[REG_F1] = array;
+    sched_enqueue(vm, p);
+    return 0;
+}
+
+void vm_free(VM *vm)
+{
+    proc_table_free(vm);
+    free(vm->stats);
+}
