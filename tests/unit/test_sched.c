@@ -1,0 +1,123 @@
+/*
+ * test_sched.c - the ready queue and the turn order of the kernel (SPEC 4.2).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm/asm.h"
+#include "kernel/kernel.h"
+#include "kernel/sched.h"
+
+static void queue_is_fifo(void **state)
+{
+    VM vm;
+    memset(&vm, 0, sizeof vm);
+    Proc a = { .pid = 1 }, b = { .pid = 2 }, c = { .pid = 3 };
+    assert_null(sched_pop(&vm));
+    sched_enqueue(&vm, &a);
+    sched_enqueue(&vm, &b);
+    sched_enqueue(&vm, &c);
+    assert_true(vm.resched);
+    assert_ptr_equal(sched_pop(&vm), &a);
+    sched_enqueue(&vm, &a);                 /* the runner goes to the tail */
+    assert_ptr_equal(sched_pop(&vm), &b);
+    assert_ptr_equal(sched_pop(&vm), &c);
+    assert_ptr_equal(sched_pop(&vm), &a);
+    assert_null(sched_pop(&vm));
+    assert_null(vm.ready_tail);
+}
+
+static void remove_anywhere(void **state)
+{
+    VM vm;
+    memset(&vm, 0, sizeof vm);
+    Proc a = { .pid = 1 }, b = { .pid = 2 }, c = { .pid = 3 };
+    sched_enqueue(&vm, &a);
+    sched_enqueue(&vm, &b);
+    sched_enqueue(&vm, &c);
+    sched_remove(&vm, &c);                  /* the tail */
+    assert_ptr_equal(vm.ready_tail, &b);
+    sched_remove(&vm, &a);                  /* the head */
+    assert_ptr_equal(vm.ready_head, &b);
+    sched_remove(&vm, &a);                  /* not queued: no effect */
+    assert_ptr_equal(sched_pop(&vm), &b);
+    assert_null(sched_pop(&vm));
+    sched_enqueue(&vm, &c);
+    assert_ptr_equal(sched_pop(&vm), &c);
+}
+
+/* Run source text as PID 1 with the given quantum; return its standard output. */
+static char *run_source(const char *src, int64_t quantum, int *status)
+{
+    int nerr = 0;
+    Program *prog = asm_assemble_source("test.kar", src, strlen(src), NULL, stderr, &nerr);
+    assert_non_null(prog);
+    VmOptions o = { .memory_size = 1 << 16, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
+                    .quantum = quantum, .max_processes = 16, .mailbox_capacity = 4 };
+    VM vm;
+    vm_init(&vm, &o);
+    char *buf = NULL;
+    size_t len = 0;
+    vm.out = open_memstream(&buf, &len);
+    assert_int_equal(vm_start(&vm, prog, 0, NULL), 0);
+    program_release(prog);
+    *status = vm_run(&vm);
+    fclose(vm.out);
+    vm_free(&vm);
+    return buf;
+}
+
+/* Parent and child print alternately at quantum 1: the child is queued at once. */
+static const char *two_procs =
+    "LIT S1 8\n"
+    "SYSCALL\n"          /* fork */
+    "PRINTR 1\n"
+    "PRINTR 2\n"
+    "PRINTR 3\n";
+
+static void round_robin_quantum_1(void **state)
+{
+    int status;
+    char *out = run_source(two_procs, 1, &status);
+    /* parent: LIT, SYSCALL (child queued), then turns alternate child, parent, ... */
+    assert_string_equal(out, "1\n1\n2\n2\n3\n3\n");
+    assert_int_equal(status, 0);
+    free(out);
+}
+
+static void round_robin_quantum_3(void **state)
+{
+    int status;
+    char *out = run_source(two_procs, 3, &status);
+    /* parent's turn: LIT, SYSCALL, PRINTR 1; child: PRINTR 1, 2, 3; parent: 2, 3 */
+    assert_string_equal(out, "1\n1\n2\n3\n2\n3\n");
+    free(out);
+    (void)status;
+}
+
+static void exit_status_is_pid1_code(void **state)
+{
+    int status;
+    char *out = run_source("LIT S1 6\nLIT S2 300\nSYSCALL\nPRINTR 9\n", 1, &status);
+    assert_string_equal(out, "");
+    assert_int_equal(status, 300 % 256);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(queue_is_fifo),
+        cmocka_unit_test(remove_anywhere),
+        cmocka_unit_test(round_robin_quantum_1),
+        cmocka_unit_test(round_robin_quantum_3),
+        cmocka_unit_test(exit_status_is_pid1_code),
+    };
+    return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
+}
