@@ -113,12 +113,15 @@ for f in "${files[@]}"; do
     [ "$have_stdin" = 1 ] && input=$tmp/in
 
     # shellcheck disable=SC2086  # OPTIONS and ARGS are word-split on purpose
+    # The subshell reports on its stderr (shell.txt) when the host killed mvm by a signal.
     if [ "$have_runargs" = 1 ]; then
-        timeout 10 "$mvm" run $args "$f" -- $runargs <"$input" >"$tmp/out" 2>"$tmp/err"
+        ( timeout 10 "$mvm" run $args "$f" -- $runargs <"$input" >"$tmp/out" 2>"$tmp/err"
+          echo $? >"$tmp/rc" ) 2>"$tmp/shell"
     else
-        timeout 10 "$mvm" run $args "$f" <"$input" >"$tmp/out" 2>"$tmp/err"
+        ( timeout 10 "$mvm" run $args "$f" <"$input" >"$tmp/out" 2>"$tmp/err"
+          echo $? >"$tmp/rc" ) 2>"$tmp/shell"
     fi
-    status=$?
+    status=$(<"$tmp/rc")
 
     problems=()
     out_ok=1
@@ -132,6 +135,9 @@ for f in "${files[@]}"; do
         else
             problems+=("exit status $status, expected $want_exit")
         fi
+    fi
+    if [ -s "$tmp/shell" ]; then
+        problems+=("mvm was killed by a host signal (crash): $(head -c 300 "$tmp/shell")")
     fi
     if [ ${#frags[@]} -gt 0 ]; then
         { err=$(<"$tmp/err"); } 2>/dev/null
