@@ -12,10 +12,13 @@
  * Invariants (checked by tests/unit/test_memory.c):
  *   - a page's start bits are a subset of its live bits; static words are live;
  *   - a heap word is on the free list iff it is dead and its page is not shared;
- *   - a free extent never crosses a shared page, so no block does either;
- *   - an existing heap-only page with no live word is shared (else it was dropped).
+ *   - no free extent touches a shared page, so a new block never spans a shared/private
+ *     page edge (mem_share cuts old blocks there; block_length stops at such edges);
+ *   - an existing heap-only page with no live word is shared (else it was dropped;
+ *     only a host out-of-memory failure in mem_alloc can leave one behind, harmlessly).
  * Every operation that can run out of host memory allocates first (table/page copies,
- * free-list room) and changes visible state only once nothing can fail any more.
+ * free-list room) and changes visible state only once nothing can fail any more; only
+ * mem_share stops part way, after the pages it managed to share, leaving both consistent.
  */
 #include "memory.h"
 
@@ -283,37 +286,41 @@ static uint64_t free_remove(Memory *m, uint64_t lo, uint64_t hi)
 
 /* ---- Reading and writing ------------------------------------------------------------- */
 
-/* May m touch heap word a (a in the heap, below size)? */
-static int heap_accessible(const Memory *m, uint64_t a)
-{
-    const Page *pg = page_find(m, a >> PAGE_SHIFT);
-    return pg && (pg->shared || bit_test(pg->live, a & WORD_MASK));
-}
-
-int mem_read(Memory *m, int64_t addr, int64_t *out)
+/* The access rules of SPEC 2.3: 0, ERR_NULL_ADDRESS or ERR_INVALID_ADDRESS. On success
+ * *pg is the page holding addr, NULL for a static word never written. */
+static int check_access(const Memory *m, int64_t addr, Page **pg)
 {
     if (addr == 0)
         return ERR_NULL_ADDRESS;
     uint64_t a = (uint64_t)addr;
     if (addr < 0 || a >= m->size)
         return ERR_INVALID_ADDRESS;
-    if (a >= m->heap_start && !heap_accessible(m, a))
-        return ERR_INVALID_ADDRESS;
-    const Page *pg = page_find(m, a >> PAGE_SHIFT);
-    *out = pg ? pg->w[a & WORD_MASK] : 0;   /* only an untouched static word is absent */
+    *pg = page_find(m, a >> PAGE_SHIFT);
+    if (a < m->heap_start)
+        return ERR_NONE;
+    return *pg && ((*pg)->shared || bit_test((*pg)->live, a & WORD_MASK)) ? ERR_NONE
+                                                                         : ERR_INVALID_ADDRESS;
+}
+
+int mem_read(Memory *m, int64_t addr, int64_t *out)
+{
+    Page *pg;
+    int err = check_access(m, addr, &pg);
+    if (err)
+        return err;
+    *out = pg ? pg->w[addr & WORD_MASK] : 0;
     return ERR_NONE;
 }
 
 int mem_write(Memory *m, int64_t addr, int64_t value)
 {
-    if (addr == 0)
-        return ERR_NULL_ADDRESS;
+    Page *pg;
+    int err = check_access(m, addr, &pg);
+    if (err)
+        return err;
     uint64_t a = (uint64_t)addr;
-    if (addr < 0 || a >= m->size)
-        return ERR_INVALID_ADDRESS;
-    if (a >= m->heap_start && !heap_accessible(m, a))
-        return ERR_INVALID_ADDRESS;
-    Page *pg = page_for_write(m, a >> PAGE_SHIFT, NULL);
+    if (!pg || pg->refs > 1 || m->dir[a >> TABLE_SHIFT]->refs > 1)
+        pg = page_for_write(m, a >> PAGE_SHIFT, NULL);
     if (!pg)
         return ERR_MEMORY_ALLOCATION;
     pg->w[a & WORD_MASK] = value;
@@ -322,13 +329,13 @@ int mem_write(Memory *m, int64_t addr, int64_t value)
 
 /* ---- Allocation ---------------------------------------------------------------------- */
 
-/* Calls fn(m, p, lo, hi) for each page p that [a, a+n) covers, with the covered words
- * lo..hi-1 of that page, in increasing order; stops at the first nonzero return. */
-#define FOR_EACH_PAGE(a, n, p, lo, hi)                                                    \
-    for (uint64_t p = (a) >> PAGE_SHIFT, p##_end = ((a) + (n) - 1) >> PAGE_SHIFT,         \
-                  lo = (a) & WORD_MASK, hi;                                              \
-         p <= p##_end && (hi = p < p##_end ? PAGE_WORDS : (((a) + (n) - 1) & WORD_MASK) + 1, 1); \
-         p++, lo = 0)
+/* The words *lo .. *hi-1 of page p that the range [a, a+n) covers. */
+static void span(uint64_t a, uint64_t n, uint64_t p, uint32_t *lo, uint32_t *hi)
+{
+    uint64_t base = p << PAGE_SHIFT;
+    *lo = a > base ? (uint32_t)(a - base) : 0;
+    *hi = a + n < base + PAGE_WORDS ? (uint32_t)(a + n - base) : PAGE_WORDS;
+}
 
 /* Length of the block starting at heap word a (whose start bit is set): its live words
  * up to the next start bit, the first dead word, or a shared/private page edge. */
@@ -379,18 +386,22 @@ int mem_alloc(Memory *m, int64_t words, int64_t *addr)
 
     /* Pass 1 may fail: make the pages writable and zero the block (dead words cannot be
      * observed, so this changes nothing visible). Pass 2 makes the block live. */
-    FOR_EACH_PAGE(a, n, p, lo, hi) {
+    uint64_t first = a >> PAGE_SHIFT, last = (a + n - 1) >> PAGE_SHIFT;
+    uint32_t lo, hi;
+    for (uint64_t p = first; p <= last; p++) {
         int fresh;
         Page *pg = page_for_write(m, p, &fresh);
         if (!pg)
             return ERR_MEMORY_ALLOCATION;
+        span(a, n, p, &lo, &hi);
         if (!fresh)
             memset(&pg->w[lo], 0, (hi - lo) * sizeof pg->w[0]);
     }
-    FOR_EACH_PAGE(a, n, p, lo, hi)
-        bits_set(page_find(m, p)->live, (uint32_t)lo, (uint32_t)hi);
-    Page *first = page_find(m, a >> PAGE_SHIFT);
-    first->start[(a & WORD_MASK) >> 6] |= 1ULL << (a & 63);
+    for (uint64_t p = first; p <= last; p++) {
+        span(a, n, p, &lo, &hi);
+        bits_set(page_find(m, p)->live, lo, hi);
+    }
+    page_find(m, first)->start[(a & WORD_MASK) >> 6] |= 1ULL << (a & 63);
 
     m->free[i].start += n;
     if ((m->free[i].len -= n) == 0) {
@@ -427,21 +438,24 @@ int mem_free(Memory *m, int64_t addr)
      * survive. Pass 2 clears the bits and drops the pages left without a live word. */
     if (!shared && free_reserve(m, 1) < 0)
         return ERR_MEMORY_ALLOCATION;
-    FOR_EACH_PAGE(a, n, p, lo, hi) {
+    uint64_t first = a >> PAGE_SHIFT, last = (a + n - 1) >> PAGE_SHIFT;
+    uint32_t lo, hi;
+    for (uint64_t p = first; p <= last; p++) {
+        span(a, n, p, &lo, &hi);
         if (!table_for_write(m, p >> DIR_SHIFT))
             return ERR_MEMORY_ALLOCATION;
-        if (page_survives(page_find(m, p), (uint32_t)lo, (uint32_t)hi) &&
-            !page_for_write(m, p, NULL))
+        if (page_survives(page_find(m, p), lo, hi) && !page_for_write(m, p, NULL))
             return ERR_MEMORY_ALLOCATION;
     }
-    FOR_EACH_PAGE(a, n, p, lo, hi) {
+    for (uint64_t p = first; p <= last; p++) {
+        span(a, n, p, &lo, &hi);
         Page *pg = page_find(m, p);
-        if (!page_survives(pg, (uint32_t)lo, (uint32_t)hi)) {
+        if (!page_survives(pg, lo, hi)) {
             page_drop(m, p);
             continue;
         }
         for (uint32_t w = 0; w < MAP_WORDS; w++) {
-            uint64_t mask = range_mask(w, (uint32_t)lo, (uint32_t)hi);
+            uint64_t mask = range_mask(w, lo, hi);
             pg->live[w] &= ~mask;
             pg->start[w] &= ~mask;
         }
@@ -545,7 +559,7 @@ int mem_share(Memory *from, Memory *to, uint64_t start, uint64_t end)
 {
     if (start == 0)
         return ERR_NULL_ADDRESS;
-    if (end >= from->size || end >= to->size)
+    if (start >= from->size || start >= to->size || end >= from->size || end >= to->size)
         return ERR_INVALID_ADDRESS;
     if (start > end || from == to)
         return ERR_INVALID_ARGUMENT;

@@ -119,7 +119,7 @@ uint64_t mem_block_size(Memory *m, int64_t addr);
  * Sharing a page that is already shared between the two is a no-op for that page.
  * Access rights (parent/child, linked) are the caller's business, as is requiring that
  * start and end be readable. Returns 0; ERR_NULL_ADDRESS if start is 0;
- * ERR_INVALID_ADDRESS if end is outside either memory; ERR_INVALID_ARGUMENT if start > end
+ * ERR_INVALID_ADDRESS if start or end is outside either memory; ERR_INVALID_ARGUMENT if start > end
  * or from == to; ERR_MEMORY_ALLOCATION when out of host memory (then the pages before
  * the failing one are shared, consistently, and the rest untouched). */
 int  mem_share(Memory *from, Memory *to, uint64_t start, uint64_t end);
@@ -131,7 +131,8 @@ int  mem_share(Memory *from, Memory *to, uint64_t start, uint64_t end);
 size_t mem_host_bytes(const Memory *m);
 
 /* Fast path for the interpreter: the page holding addr if it exists and the word is
- * live, else NULL (then call mem_read/mem_write for the full rules). */
+ * live, else NULL (then call mem_read/mem_write for the full rules: untouched static
+ * words, dead words of shared pages, copy-on-write). */
 static inline Page *mem_page_fast(const Memory *m, uint64_t addr)
 {
     uint64_t d = addr >> TABLE_SHIFT;
