@@ -25,6 +25,7 @@
 #define MAX_CALL_DEPTH    (1u << 24)
 #define MAX_PROCESSES     (1u << 20)
 #define MAX_QUANTUM       (1u << 30)
+#define MAX_MAILBOX_CAP   (1u << 20)   /* messages per mailbox direction */
 #define MAX_CALL_ARGS     10           /* CALL copies at most ten arguments into F1..F10 */
 #define MAX_SOURCE_BYTES  (256u << 20) /* a .kar file larger than this is refused, not read */
 

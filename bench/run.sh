@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# run.sh [MVM] - run MVM's benchmarks and report wall time, peak memory and speed.
+#
+#   bench/run.sh            uses ./mvm
+#   bench/run.sh build/debug/mvm
+#
+# For each benchmark: `MVM run --stats FILE` under /usr/bin/time -v (installed with
+# apt-get when missing and possible; otherwise bash's own timer, without peak memory).
+# The instruction count comes from the "stats: instructions N" line of --stats when mvm
+# prints one, else from the analytic count documented in the .kar file. Instructions per
+# second = count / wall time. A benchmark that fails (mvm missing a feature, a crash, a
+# wrong result) is reported and the others still run. Exit status 1 if any failed.
+#
+# At the end the script compares procs.kar (1,000 processes, quantum 1) with loop.kar
+# (one process): SPEC 4.2 asks for at least 0.7x the single-process rate.
+set -u
+
+MVM=${1:-./mvm}
+here=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=${BENCH_TIMEOUT:-600}       # seconds per benchmark
+TIME=/usr/bin/time
+
+# name | file | analytic instruction count | expected last line of standard output
+BENCHES=(
+    "loop|$here/loop.kar|300000002|100000000"
+    "procs|$here/procs.kar|300320000|procs: 1000 children done"
+)
+
+if ! command -v "$MVM" >/dev/null 2>&1 && [ ! -x "$MVM" ]; then
+    echo "bench: $MVM not found or not executable (build it with make, or pass its path)" >&2
+    exit 2
+fi
+
+# /usr/bin/time -v gives peak RSS; install it when we can, else fall back.
+if [ ! -x "$TIME" ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "bench: installing 'time' for /usr/bin/time ..."
+        (apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 &&
+            apt-get install -y time >/dev/null 2>&1; }) || true
+    fi
+    if [ ! -x "$TIME" ]; then
+        echo "bench: /usr/bin/time is missing (apt-get install time); peak memory comes from --stats if at all"
+        TIME=
+    fi
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mvm-bench.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+# "h:mm:ss" or "m:ss.ss" -> seconds
+to_seconds() {
+    awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }' <<<"$1"
+}
+
+# Run MVM with the given arguments; sets status, wall (s) and rss (KiB, or empty).
+timed_run() {
+    local start end
+    rss=
+    if [ -n "$TIME" ]; then
+        timeout "$TIMEOUT" "$TIME" -v -o "$tmp/time" "$MVM" "$@" >"$tmp/out" 2>"$tmp/err"
+        status=$?
+        wall=$(to_seconds "$(sed -n 's/^.*Elapsed (wall clock) time.*: //p' "$tmp/time")")
+        rss=$(sed -n 's/^.*Maximum resident set size (kbytes): //p' "$tmp/time")
+        # time -v reports "Command exited with non-zero status N" and passes N on.
+    else
+        start=$(date +%s.%N)
+        timeout "$TIMEOUT" "$MVM" "$@" >"$tmp/out" 2>"$tmp/err"
+        status=$?
+        end=$(date +%s.%N)
+        wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+    fi
+}
+
+declare -A speed
+failed=0
+printf '%-8s %12s %10s %16s %14s  %s\n' benchmark "wall (s)" "peak KiB" instructions "M instr/s" "count from"
+for entry in "${BENCHES[@]}"; do
+    IFS='|' read -r name file analytic expect <<<"$entry"
+    if [ ! -f "$file" ]; then
+        echo "$name: FAILED: $file is missing"
+        failed=1
+        continue
+    fi
+    timed_run run --stats "$file"
+    if [ "$status" -eq 2 ] && grep -q -- '--stats' "$tmp/err"; then
+        timed_run run "$file"                   # this mvm has no --stats yet
+    fi
+    if [ "$status" -eq 124 ]; then
+        echo "$name: FAILED: still running after ${TIMEOUT}s (set BENCH_TIMEOUT to wait longer)"
+        failed=1
+        continue
+    fi
+    if [ "$status" -ne 0 ]; then
+        echo "$name: FAILED: mvm exited with status $status; its last messages:"
+        grep -v '^stats: ' "$tmp/err" | tail -n 5 | sed 's/^/    /'
+        failed=1
+        continue
+    fi
+    got=$(tail -n 1 "$tmp/out")
+    if [ "$got" != "$expect" ]; then
+        echo "$name: FAILED: expected output '$expect', got '$got'"
+        failed=1
+        continue
+    fi
+    count=$(sed -n 's/^stats: instructions \([0-9][0-9]*\)$/\1/p' "$tmp/err" | tail -n 1)
+    source="--stats"
+    if [ -z "$count" ]; then
+        count=$analytic
+        source="analytic"
+    fi
+    if [ -z "$rss" ]; then
+        rss=$(sed -n 's/^stats: peak memory \([0-9][0-9]*\) KiB$/\1/p' "$tmp/err" | tail -n 1)
+        rss=${rss:-?}
+    fi
+    mips=$(awk -v n="$count" -v t="$wall" 'BEGIN { if (t > 0) printf "%.1f", n / t / 1e6; else print "?" }')
+    speed[$name]=$mips
+    printf '%-8s %12s %10s %16s %14s  %s\n' "$name" "$wall" "$rss" "$count" "$mips" "$source"
+done
+
+if [ -n "${speed[loop]:-}" ] && [ -n "${speed[procs]:-}" ] && [ "${speed[loop]}" != "?" ] &&
+   [ "${speed[procs]}" != "?" ]; then
+    awk -v p="${speed[procs]}" -v l="${speed[loop]}" 'BEGIN {
+        r = l > 0 ? p / l : 0
+        printf "procs/loop speed ratio: %.2f (SPEC 4.2 asks for at least 0.70)%s\n", r,
+               r < 0.7 ? "  <-- below target" : "" }'
+fi
+exit "$failed"
