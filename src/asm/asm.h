@@ -6,7 +6,11 @@
  *         <the source line>
  *         <spaces>^
  * (SPEC 1, 10). A statement with an error is skipped and assembly goes on with the next
- * line, so one mistake gives one message.
+ * line, so one mistake gives one message. Messages come in line order. At most 100 are
+ * printed (diag.h); the rest are counted and summed up as
+ *     FILE: note: N more errors not shown
+ * Control bytes and invalid UTF-8 in the echoed line show as '?', and a line longer than
+ * 160 columns is cut around the error with "...".
  */
 #ifndef MVM_ASM_H
 #define MVM_ASM_H
@@ -38,7 +42,9 @@ void asm_print_tokens(const Program *p, FILE *out);
 /* `mvm disasm`: the decoded program with line numbers, in source syntax. */
 void disasm_print(const Program *p, FILE *out);
 
-/* The Levenshtein-closest mnemonic for a near miss, or NULL when none is close. */
+/* The Levenshtein-closest mnemonic for a near miss, or NULL when none is close (and for
+ * an exact mnemonic, which is no miss). Aliases (CPY) count; case is ignored; adjacent
+ * swaps cost one edit. Up to 1 edit for words of 2-4 bytes, 2 for longer ones. */
 const char *asm_suggest_mnemonic(const char *word, int len);
 
 #endif
