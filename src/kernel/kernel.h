@@ -26,13 +26,15 @@ struct VM {
     VmOptions opt;
 
     /* Scheduler (sched.c) */
-    Proc     *current;           /* the running process */
-    Proc     *ready_head, *ready_tail;   /* FIFO of READY processes, linked by Proc.next */
-    uint64_t  quantum_used;      /* instructions current has run since it was picked */
+    Proc     *current;           /* the running process, NULL between turns */
+    Proc     *head;              /* the ready ring in run order (sched.h); == current while it runs */
+    uint64_t  turn_start;        /* vm->steps when current's quantum began */
     bool      resched;           /* a syscall made another process runnable or signalled:
                                     end the current turn at the next quantum boundary */
     Proc     *last_run;          /* the process that ran last (to count switches) */
     bool      sleepers;          /* some process may be SLEEPING */
+    bool      watch;             /* trace, hertz, max-steps or sleepers: every turn end
+                                    takes the careful path in interp.c */
     uint64_t  last_sleep_poll;   /* vm->steps when the host clock was last read for them */
 
     /* Process table (proc.c): PIDs increase, so an array sorted by PID with holes. */
@@ -46,7 +48,8 @@ struct VM {
 
     /* Counters */
     uint64_t  steps;             /* instructions executed by every process (the timer) */
-    uint64_t  run_steps;         /* instructions executed in this run (--max-steps) */
+    uint64_t  run_start;         /* vm->steps when this run began: steps - run_start
+                                    is what --max-steps counts */
     uint64_t  switches;          /* context switches */
     int64_t   start_ms;          /* host clock when mvm started (device clock address 1) */
     int64_t   start_ns;          /* monotonic clock at start (hertz throttling) */

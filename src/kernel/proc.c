@@ -172,9 +172,7 @@ Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
         return NULL;
     }
     proc_reset_registers(p);
-    program_retain(prog);
-    p->prog = prog;
-    p->pc = prog->units[0].first;
+    proc_set_program(p, prog);
     return p;
 }
 
@@ -211,7 +209,18 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     }
     program_retain(parent->prog);
     c->prog = parent->prog;
+    c->code = parent->code;
     return c;
+}
+
+void proc_set_program(Proc *p, Program *prog)
+{
+    program_retain(prog);
+    if (p->prog)
+        program_release(p->prog);
+    p->prog = prog;
+    p->code = prog->code;
+    p->pc = prog->units[0].first;
 }
 
 /* ---- Ending ---- */
@@ -227,6 +236,7 @@ static void release_resources(Proc *p)
     if (p->prog)
         program_release(p->prog);
     p->prog = NULL;
+    p->code = NULL;
 }
 
 static void record_stats(VM *vm, Proc *p)
@@ -287,6 +297,8 @@ void proc_reap(VM *vm, Proc *p)
     vm->nprocs--;
     if (vm->current == p)
         vm->current = NULL;
+    if (vm->last_run == p)
+        vm->last_run = NULL;
     free(p);
 }
 

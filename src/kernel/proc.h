@@ -41,12 +41,18 @@ typedef struct Frame {
 } Frame;
 
 typedef struct Proc {
+    /* What a context switch touches, together in the first cache line. */
+    struct Proc *next, *prev;   /* ready ring links (sched.c); NULL when not READY */
+    const Instr *code;          /* prog->code, kept here so a switch needs one load less */
+    Program  *prog;             /* the program it runs (shared after fork) */
+    uint32_t  pc;               /* next instruction index while not running */
+    uint32_t  pending;          /* bit s: signal s is pending */
+    uint64_t  icount;           /* instructions executed */
+    uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
+
     /* Machine state: read and written by every instruction while running. */
     int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */
-    uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
     uint8_t   type[REG_COUNT];  /* DataType of each register */
-    uint32_t  pc;               /* next instruction index while not running */
-    Program  *prog;             /* the program it runs (shared after fork) */
     int64_t  *stack;            /* data stack: sp words used of stack_cap allocated; grows up to stackSize */
     uint32_t  sp, stack_cap;
     Frame    *frames;           /* call stack: fp frames used of frames_cap; grows up to callDepth */
@@ -57,8 +63,6 @@ typedef struct Proc {
     int64_t   pid;
     ProcState state;
     int64_t   exit_code;        /* EXITED: the code wait returns */
-    uint64_t  icount;           /* instructions executed */
-    uint32_t  pending;          /* bit s: signal s is pending */
     uint32_t  handling;         /* bit s: a handler for s is running */
     uint32_t  handler[SIG_MAX + 1];   /* instruction index + 1 of each handler; 0 = default */
     int64_t   sleep_until_ms;   /* SLEEPING: host-clock deadline */
@@ -67,7 +71,6 @@ typedef struct Proc {
     struct Proc *children;      /* first child, live or zombie */
     struct Proc *sib_prev, *sib_next;
     uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
-    struct Proc *next;          /* ready queue link */
 } Proc;
 
 /* Process table: every process with a control block, zombies included, by PID. */
@@ -88,6 +91,9 @@ void  proc_exit(VM *vm, Proc *p, int64_t code);
 void  proc_reap(VM *vm, Proc *p);
 /* Free every process (at shutdown). */
 void  proc_table_free(VM *vm);
+
+/* Run prog from now on (create, exec); takes a reference and drops the old one. */
+void  proc_set_program(Proc *p, Program *prog);
 
 /* Registers */
 void  proc_reset_registers(Proc *p);

@@ -1,33 +1,41 @@
 /*
- * sched.c - ready-queue operations. The turn loop itself lives in vm/interp.c, because
- * it is part of the interpreter's hot path; this file owns the queue it draws from.
+ * sched.c - the ready ring (see sched.h). The turn loop itself lives in vm/interp.c,
+ * because it is part of the interpreter's hot path; this file owns the ring it draws from.
  */
 #include "sched.h"
 
 void sched_enqueue(VM *vm, Proc *p)
 {
-    p->next = NULL;
-    if (vm->ready_tail)
-        vm->ready_tail->next = p;
-    else
-        vm->ready_head = p;
-    vm->ready_tail = p;
+    Proc *h = vm->head;
+    if (!h) {
+        p->next = p->prev = p;
+        vm->head = p;
+    } else {
+        p->next = h;
+        p->prev = h->prev;
+        h->prev->next = p;
+        h->prev = p;
+    }
     vm->resched = true;
 }
 
 void sched_remove(VM *vm, Proc *p)
 {
-    Proc *prev = NULL;
-    for (Proc *q = vm->ready_head; q; prev = q, q = q->next) {
-        if (q != p)
-            continue;
-        if (prev)
-            prev->next = q->next;
-        else
-            vm->ready_head = q->next;
-        if (vm->ready_tail == q)
-            vm->ready_tail = prev;
-        q->next = NULL;
-        return;
-    }
+    if (!p->next)
+        return;   /* not in the ring */
+    if (vm->head == p)
+        vm->head = p->next == p ? NULL : p->next;
+    if (vm->current == p)
+        vm->current = NULL;
+    p->prev->next = p->next;
+    p->next->prev = p->prev;
+    p->next = p->prev = NULL;
+}
+
+Proc *sched_next(VM *vm)
+{
+    if (vm->current && vm->head)
+        vm->head = vm->current->next;   /* the runner stays behind as the tail */
+    vm->current = vm->head;
+    return vm->head;
 }

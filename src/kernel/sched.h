@@ -1,29 +1,27 @@
 /*
- * sched.h - the ready queue and the choice of the next process (SPEC 4.2).
+ * sched.h - the ready ring and the choice of the next process (SPEC 4.2).
  *
- * Round-robin: the running process runs `quantum` instructions, goes to the tail, and
- * the head runs next. A new or woken process is appended to the tail at once.
+ * READY processes form a circular, doubly linked ring (Proc.next/prev) in run order
+ * starting at vm->head. While a process runs it is the head, so the end of its turn is
+ * just `head = head->next`: it becomes the tail without being moved, and a context switch
+ * writes no queue links at all. Appending to the tail ("a new or woken process runs before
+ * its creator's next turn") is inserting just before the head.
+ *
+ * When the running process leaves the ring (it exits, sleeps or is paused) the head moves
+ * to its successor and vm->current becomes NULL, so the next pick runs the head as it is.
  */
 #ifndef MVM_SCHED_H
 #define MVM_SCHED_H
 
 #include "kernel.h"
 
-/* Append p to the tail of the ready queue and ask the running process to yield at its
+/* Append p to the tail of the ready ring, and ask the running process to yield at its
  * next quantum boundary. */
-void  sched_enqueue(VM *vm, Proc *p);
-/* Take p out of the ready queue wherever it is (pause, exit). */
-void  sched_remove(VM *vm, Proc *p);
-/* Pop the head of the ready queue; NULL when empty. */
-static inline Proc *sched_pop(VM *vm)
-{
-    Proc *p = vm->ready_head;
-    if (p) {
-        vm->ready_head = p->next;
-        if (!vm->ready_head) vm->ready_tail = NULL;
-        p->next = NULL;
-    }
-    return p;
-}
+void sched_enqueue(VM *vm, Proc *p);
+/* Take p out of the ready ring (pause, sleep, exit). */
+void sched_remove(VM *vm, Proc *p);
+/* The process to run next: the successor of the running one if it is still in the ring,
+ * else the head. It becomes vm->current (and the head). NULL when the ring is empty. */
+Proc *sched_next(VM *vm);
 
 #endif

@@ -14,13 +14,13 @@ void vm_print_stats(VM *vm, double seconds)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     FILE *e = vm->err;
-    fprintf(e, "stats: instructions %" PRIu64 "\n", vm->run_steps);
+    fprintf(e, "stats: instructions %" PRIu64 "\n", (vm->steps - vm->run_start));
     fprintf(e, "stats: context switches %" PRIu64 "\n", vm->switches);
     fprintf(e, "stats: processes %" PRId64 "\n", vm->next_pid - 1);
     fprintf(e, "stats: peak memory %ld KiB\n", ru.ru_maxrss);
     fprintf(e, "stats: time %.3f s\n", seconds);
     if (seconds > 0)
-        fprintf(e, "stats: speed %.1f million instructions/s\n", (double)vm->run_steps / seconds / 1e6);
+        fprintf(e, "stats: speed %.1f million instructions/s\n", (double)(vm->steps - vm->run_start) / seconds / 1e6);
     size_t shown = 0;
     uint64_t rest = 0, nrest = 0;
     for (size_t i = 0; i < vm->nstats; i++) {

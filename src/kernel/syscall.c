@@ -78,6 +78,8 @@ int sys_new_array(Proc *p, const int64_t *vals, int64_t n, int64_t *addr)
 {
     if (n <= 0)
         return ERR_INVALID_ARGUMENT;
+    if (n == INT64_MAX)   /* n + 1 words cannot exist, and must not wrap to a negative size */
+        return ERR_MEMORY_ALLOCATION;
     int e = mem_alloc(&p->mem, n + 1, addr);
     if (e)
         return e;

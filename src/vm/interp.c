@@ -94,11 +94,18 @@ static void sleep_ns(int64_t ns)
 
 /* ---------------------------------------------------------------- sleeping */
 
+/* Is any periodic duty active? Then every turn end takes the careful path. */
+static void update_watch(VM *vm)
+{
+    vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers;
+}
+
 /* Wake every sleeper whose deadline has passed, in PID order. Returns the earliest
  * remaining deadline (ms), or INT64_MAX when none sleeps. */
 static int64_t wake_sleepers(VM *vm)
 {
     int64_t now = host_time_ms(), next = INT64_MAX;
+    vm->last_sleep_poll = vm->steps;
     for (size_t i = 0; i < vm->ntable; i++) {
         Proc *q = vm->table[i];
         if (!q || q->state != PROC_SLEEPING)
@@ -112,51 +119,56 @@ static int64_t wake_sleepers(VM *vm)
         }
     }
     vm->sleepers = next != INT64_MAX;
+    update_watch(vm);
     return next;
 }
 
 /* ---------------------------------------------------------------- turns */
 
+
+
 /* The next process to run, with its pending signal delivered; NULL when none can run. */
 static Proc *pick_next(VM *vm)
 {
     for (;;) {
-        if (vm->sleepers && (!vm->ready_head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
-            vm->last_sleep_poll = vm->steps;
+        if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
             int64_t next = wake_sleepers(vm);
-            if (!vm->ready_head && next != INT64_MAX) {
+            if (!vm->head && next != INT64_MAX) {
                 fflush(vm->out);
                 sleep_ns((next - host_time_ms()) * 1000000);   /* nobody can run: no busy loop */
                 continue;
             }
         }
-        Proc *p = sched_pop(vm);
+        Proc *p = sched_next(vm);
         if (!p)
             return NULL;
         if (p->pending && !sig_deliver(vm, p))
-            continue;
+            continue;   /* it ended or paused: it left the ring */
         if (p != vm->last_run)
             vm->switches++;
         vm->last_run = p;
-        vm->current = p;
-        vm->quantum_used = 0;
+        vm->turn_start = vm->steps;
         vm->resched = false;
         return p;
     }
 }
 
-/* Instructions the current process may run before the next check. */
-static int64_t turn_budget(VM *vm)
+/* A lone process runs this long between check-ins: a whole number of quanta, so the
+ * quantum boundaries stay where round-robin would put them. */
+static int64_t solo_budget(VM *vm)
+{
+    return ((int64_t)1 << 40) / vm->opt.quantum * vm->opt.quantum;
+}
+
+/* Instructions the current process p may run before the next check. */
+static int64_t turn_budget(VM *vm, Proc *p)
 {
     int64_t q = vm->opt.quantum;
-    int64_t b;
-    if (vm->ready_head) {
-        b = q - (int64_t)(vm->quantum_used % (uint64_t)q);
-    } else {
-        b = BUDGET_SOLO;
-    }
+    int64_t b = p->next != p ? q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q) : solo_budget(vm);
+    if (!vm->watch)
+        return b;
     if (vm->opt.max_steps) {
-        uint64_t left = vm->opt.max_steps - vm->run_steps;
+        uint64_t left = vm->opt.max_steps - (vm->steps - vm->run_start);
         if ((uint64_t)b > left)
             b = (int64_t)left;
     }
@@ -178,13 +190,14 @@ static int64_t rebudget(VM *vm, int64_t budget)
 {
     vm->resched = false;
     uint64_t q = (uint64_t)vm->opt.quantum;
-    int64_t left = (int64_t)((q - vm->quantum_used % q) % q);
+    int64_t left = (int64_t)((q - (vm->steps - vm->turn_start) % q) % q);
     return left < budget ? left : budget;
 }
 
 static void throttle(VM *vm)
 {
-    int64_t due = vm->start_ns + (int64_t)((double)vm->run_steps * 1e9 / (double)vm->opt.hertz);
+    uint64_t done = vm->steps - vm->run_start;
+    int64_t due = vm->start_ns + (int64_t)((double)done * 1e9 / (double)vm->opt.hertz);
     fflush(vm->out);
     sleep_ns(due - monotonic_ns());
 }
@@ -211,7 +224,7 @@ static int exit_status(VM *vm)
 {
     fflush(vm->out);
     if (vm->stopped) {
-        fprintf(vm->err, "mvm: stopped after %" PRIu64 " instructions (--max-steps)\n", vm->run_steps);
+        fprintf(vm->err, "mvm: stopped after %" PRIu64 " instructions (--max-steps)\n", vm->steps - vm->run_start);
         return 1;
     }
     if (vm->npaused > 0 && vm->nlive > 0)
@@ -221,14 +234,16 @@ static int exit_status(VM *vm)
     return (int)(uint8_t)vm->pid1_code;
 }
 
-/* SLEEP: the process leaves the ready queue until its deadline (r <= 0 does nothing). */
+/* SLEEP: the process leaves the ready ring until its deadline (r <= 0 does nothing). */
 static void go_to_sleep(VM *vm, Proc *p, int64_t ms)
 {
+    sched_remove(vm, p);
     p->state = PROC_SLEEPING;
     p->sleep_until_ms = host_time_ms() + ms;
     if (!vm->sleepers)
         vm->last_sleep_poll = vm->steps;
     vm->sleepers = true;
+    update_watch(vm);
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -246,22 +261,21 @@ int vm_run(VM *vm)
     Proc *p;
     int64_t *R;
     const Instr *ip, *code;
-    const Program *prog;
     int64_t budget, budget0;   /* budget0: budget at the last sync of the counters */
     int fault_code = 0;
 
 /* Credit the instructions run since the last sync to the counters. */
-#define SYNC() do { int64_t used_ = budget0 - budget; vm->steps += used_; vm->run_steps += used_; \
-        p->icount += used_; vm->quantum_used += used_; budget0 = budget; } while (0)
+#define SYNC() do { int64_t used_ = budget0 - budget; vm->steps += used_; p->icount += used_; \
+        budget0 = budget; } while (0)
 /* Re-read the hot locals from p (after a switch, exec or handler entry). */
-#define LOAD_PROC() do { prog = p->prog; code = prog->code; R = p->reg; ip = code + p->pc; } while (0)
+#define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
 
 next_process:
     p = pick_next(vm);
     if (!p)
         return exit_status(vm);
     LOAD_PROC();
-    budget = budget0 = turn_budget(vm);
+    budget = budget0 = turn_budget(vm, p);
     if (vm->opt.trace)
         trace(vm, p, p->pc);
     if (budget <= 0)
@@ -359,7 +373,7 @@ dispatch:
     CASE(JZ)    { if ((VB == 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
     CASE(JNZ)   { if ((VB != 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
     CASE(CALL) {
-        const CallSite *cs = &prog->calls[ip->aux];
+        const CallSite *cs = &p->prog->calls[ip->aux];
         int64_t args[MAX_CALL_ARGS];
         for (uint32_t i = 0; i < cs->nargs; i++)      /* read all before writing any F */
             args[i] = R[cs->reg[i]] + cs->imm[i];
@@ -409,7 +423,7 @@ dispatch:
     }
 
     /* ---- strings, I/O, system ---- */
-    CASE(STR)    { int e = op_str(p, prog, ip); if (e) FAULT(e); NEXT(); }
+    CASE(STR)    { int e = op_str(p, p->prog, ip); if (e) FAULT(e); NEXT(); }
     CASE(PRINTR) {
         if (likely(ip->a == REG_ZERO || p->type[ip->a] <= TYPE_LONG)) {
             char buf[24];
@@ -429,7 +443,7 @@ dispatch:
         fwrite_unlocked(buf, 1, n, vm->out);
         NEXT();
     }
-    CASE(HELP)   { help_print_topic(vm->out, prog->strings[ip->aux].bytes); NEXT(); }
+    CASE(HELP)   { help_print_topic(vm->out, p->prog->strings[ip->aux].bytes); NEXT(); }
     CASE(SLEEP) {
         int64_t ms = VA;
         if (ms <= 0)
@@ -486,35 +500,54 @@ fault:
     DISPATCH();
 
 check:
-    /* The budget is spent: decide whether p goes on, and handle every periodic duty. */
+    /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
+    if (unlikely(vm->watch || ip->op == OP_END))
+        goto check_carefully;
+    if (likely(p->next != p)) {
+        Proc *n = p->next;
+        if (unlikely(n->pending))
+            goto next_process;   /* pick_next delivers the signal */
+        vm->head = vm->current = vm->last_run = n;
+        vm->switches++;
+        vm->turn_start = vm->steps;
+        p = n;
+        LOAD_PROC();
+        budget = budget0 = vm->opt.quantum;
+        DISPATCH();
+    }
+    /* Alone: a new turn for the same process. */
+    vm->turn_start = vm->steps;
+    if (p->pending && !sig_deliver(vm, p))
+        goto next_process;
+    LOAD_PROC();
+    budget = budget0 = solo_budget(vm);
+    DISPATCH();
+
+check_carefully:
     if (ip->op == OP_END && ip->aux == 0) {   /* ended right after its last instruction */
         proc_exit(vm, p, 0);
         goto next_process;
     }
-    if (vm->opt.max_steps && vm->run_steps >= vm->opt.max_steps) {
+    if (vm->opt.max_steps && vm->steps - vm->run_start >= vm->opt.max_steps) {
         vm->stopped = true;
         return exit_status(vm);
     }
     if (vm->opt.hertz > 0)
         throttle(vm);
-    if (vm->quantum_used % (uint64_t)vm->opt.quantum == 0) {
+    if ((vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum == 0) {
         /* A quantum boundary: rotate, unless nobody else wants the core. */
-        if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL) {
-            vm->last_sleep_poll = vm->steps;
+        if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
             wake_sleepers(vm);
-        }
-        if (vm->ready_head) {
-            sched_enqueue(vm, p);
+        if (p->next != p)
             goto next_process;
-        }
-        vm->quantum_used = 0;   /* a new turn for the same process */
+        vm->turn_start = vm->steps;
         if (p->pending && !sig_deliver(vm, p))
             goto next_process;
         LOAD_PROC();
     }
-    budget = budget0 = turn_budget(vm);
+    budget = budget0 = turn_budget(vm, p);
     if (vm->opt.trace)
         trace(vm, p, p->pc);
     DISPATCH();
@@ -531,6 +564,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->next_pid = 1;
     vm->start_ms = host_time_ms();
     vm->start_ns = monotonic_ns();
+    update_watch(vm);
     vm->out = stdout;
     vm->err = stderr;
 }

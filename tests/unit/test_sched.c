@@ -14,26 +14,26 @@
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 
-static void queue_is_fifo(void **state)
+/* Round-robin: the running process stays in the ring and becomes the tail. */
+static void ring_is_round_robin(void **state)
 {
     VM vm;
     memset(&vm, 0, sizeof vm);
     Proc a = { .pid = 1 }, b = { .pid = 2 }, c = { .pid = 3 };
-    assert_null(sched_pop(&vm));
+    assert_null(sched_next(&vm));
     sched_enqueue(&vm, &a);
     sched_enqueue(&vm, &b);
-    sched_enqueue(&vm, &c);
     assert_true(vm.resched);
-    assert_ptr_equal(sched_pop(&vm), &a);
-    sched_enqueue(&vm, &a);                 /* the runner goes to the tail */
-    assert_ptr_equal(sched_pop(&vm), &b);
-    assert_ptr_equal(sched_pop(&vm), &c);
-    assert_ptr_equal(sched_pop(&vm), &a);
-    assert_null(sched_pop(&vm));
-    assert_null(vm.ready_tail);
+    assert_ptr_equal(sched_next(&vm), &a);   /* a runs */
+    sched_enqueue(&vm, &c);                  /* new: runs before a's next turn */
+    assert_ptr_equal(sched_next(&vm), &b);
+    assert_ptr_equal(sched_next(&vm), &c);
+    assert_ptr_equal(sched_next(&vm), &a);
+    assert_ptr_equal(sched_next(&vm), &b);
 }
 
-static void remove_anywhere(void **state)
+/* A process that leaves the ring while running hands the core to its successor. */
+static void remove_running_and_waiting(void **state)
 {
     VM vm;
     memset(&vm, 0, sizeof vm);
@@ -41,15 +41,18 @@ static void remove_anywhere(void **state)
     sched_enqueue(&vm, &a);
     sched_enqueue(&vm, &b);
     sched_enqueue(&vm, &c);
-    sched_remove(&vm, &c);                  /* the tail */
-    assert_ptr_equal(vm.ready_tail, &b);
-    sched_remove(&vm, &a);                  /* the head */
-    assert_ptr_equal(vm.ready_head, &b);
-    sched_remove(&vm, &a);                  /* not queued: no effect */
-    assert_ptr_equal(sched_pop(&vm), &b);
-    assert_null(sched_pop(&vm));
+    assert_ptr_equal(sched_next(&vm), &a);
+    sched_remove(&vm, &a);                   /* a exits while running */
+    assert_null(vm.current);
+    assert_ptr_equal(sched_next(&vm), &b);   /* b runs next, no rotation skipped */
+    sched_remove(&vm, &c);                   /* c paused while waiting */
+    sched_remove(&vm, &c);                   /* not in the ring: no effect */
+    assert_ptr_equal(sched_next(&vm), &b);   /* alone now */
+    assert_ptr_equal(b.next, &b);
+    sched_remove(&vm, &b);
+    assert_null(sched_next(&vm));
     sched_enqueue(&vm, &c);
-    assert_ptr_equal(sched_pop(&vm), &c);
+    assert_ptr_equal(sched_next(&vm), &c);
 }
 
 /* Run source text as PID 1 with the given quantum; return its standard output. */
@@ -113,8 +116,8 @@ static void exit_status_is_pid1_code(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(queue_is_fifo),
-        cmocka_unit_test(remove_anywhere),
+        cmocka_unit_test(ring_is_round_robin),
+        cmocka_unit_test(remove_running_and_waiting),
         cmocka_unit_test(round_robin_quantum_1),
         cmocka_unit_test(round_robin_quantum_3),
         cmocka_unit_test(exit_status_is_pid1_code),
