@@ -124,4 +124,21 @@ if [ -n "${speed[loop]:-}" ] && [ -n "${speed[procs]:-}" ] && [ "${speed[loop]}"
         printf "procs/loop speed ratio: %.2f (SPEC 4.2 asks for at least 0.70)%s\n", r,
                r < 0.7 ? "  <-- below target" : "" }'
 fi
+
+# Memory per idle forked process: idle.kar with 1,000 and with 10,000 sleeping children.
+idle_rss() {
+    sed "s/LT G1 10000/LT G1 $1/g" "$here/idle.kar" > "$tmp/idle$1.kar"
+    timed_run run --max-processes 20000 "$tmp/idle$1.kar"
+    [ "$status" -eq 0 ] && [ "$(tail -n 1 "$tmp/out")" = "$1" ] && [ -n "$rss" ] && echo "$rss"
+}
+small=$(idle_rss 1000)
+large=$(idle_rss 10000)
+if [ -n "$small" ] && [ -n "$large" ]; then
+    awk -v a="$small" -v b="$large" 'BEGIN {
+        printf "idle forked process: %.2f KiB each (peak %d KiB with 1,000, %d KiB with 10,000; target < 8 KiB)\n",
+               (b - a) / 9000, a, b }'
+else
+    echo "idle: FAILED (idle.kar did not run as expected)"
+    failed=1
+fi
 exit "$failed"
