@@ -48,8 +48,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 MVM := $(BUILD)/mvm
+# The same interpreter built with the portable switch dispatch (tests run both).
+SWITCH_MVM := build/$(MODE)-switch$(if $(SAN),-san)/mvm
 
-.PHONY: all run test test-unit test-golden test-asan bench install deps clean
+.PHONY: all run test test-unit test-golden test-asan bench install deps clean switch-mvm
 all: mvm
 
 mvm: $(DEPS_STAMP) $(MVM)
@@ -75,8 +77,11 @@ deps: $(DEPS_STAMP)
 run: mvm
 	./mvm run examples/demo.kar
 
-test: mvm $(UNIT_BINS)
-	@./tests/run-all.sh $(BUILD)
+test: mvm $(UNIT_BINS) switch-mvm
+	@./tests/run-all.sh $(BUILD) $(SWITCH_MVM)
+
+switch-mvm:
+	@$(MAKE) --no-print-directory DISPATCH=switch $(SWITCH_MVM)
 
 test-unit: $(UNIT_BINS)
 	@./tests/run-unit.sh $(BUILD)

@@ -57,7 +57,9 @@ files=()
 while IFS= read -r f; do
     files+=("$f")
 done < <(for t in "${targets[@]}"; do
-             if [ -d "$t" ]; then find "$t" -type f -name '*.kar'; elif [ -f "$t" ]; then echo "$t"; fi
+             if [ -d "$t" ]; then find "$t" -type f -name '*.kar'
+             elif [ -f "$t" ]; then echo "$t"
+             else echo "run-golden: no such file or directory: $t" >&2; fi
          done | LC_ALL=C sort)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mvm-golden.XXXXXX") || exit 2
@@ -74,21 +76,21 @@ fi
 
 # One awk call per file: writes the expected stdout to $tmp/exp and the standard input to
 # $tmp/in, and prints the other directives as TAG<TAB>VALUE lines.
+# shellcheck disable=SC2016  # an awk program
 parse='
 function rest(s) {
     sub(/^[ \t]*;[ \t]*[a-z-]+:/, "", s)
     if (substr(s, 1, 1) == " ") s = substr(s, 2)
     return s
 }
-BEGIN { printf "" > exp; printf "" > inp; nin = 0; raw = 0 }
-{ sub(/\r$/, "") }
-/^[ \t]*;[ \t]*expect:/        { print rest($0) > exp; next }
+BEGIN { printf "" > expf; printf "" > inf; nin = 0; raw = 0 }
+/^[ \t]*;[ \t]*expect:/        { print rest($0) > expf; next }
 /^[ \t]*;[ \t]*expect-exit:/   { v = rest($0); gsub(/[ \t]/, "", v); print "exit\t" v; next }
 /^[ \t]*;[ \t]*expect-stderr:/ { print "stderr\t" rest($0); next }
 /^[ \t]*;[ \t]*args:/          { print "args\t" rest($0); next }
 /^[ \t]*;[ \t]*run-args:/      { print "runargs\t" rest($0); next }
-/^[ \t]*;[ \t]*stdin:/         { if (!raw) printf "%s\n", rest($0) > inp; nin++; next }
-/^[ \t]*;[ \t]*stdin-raw:/     { if (!raw) printf "%s", rest($0) > inp; nin++; raw = 1; next }
+/^[ \t]*;[ \t]*stdin:/         { if (!raw) printf "%s\n", rest($0) > inf; nin++; next }
+/^[ \t]*;[ \t]*stdin-raw:/     { if (!raw) printf "%s", rest($0) > inf; nin++; raw = 1; next }
 END { if (nin) print "stdin\t1" }
 '
 
@@ -107,7 +109,7 @@ for f in "${files[@]}"; do
             runargs) runargs="$runargs $val"; have_runargs=1 ;;
             stdin) have_stdin=1 ;;
         esac
-    done < <(awk -v exp="$tmp/exp" -v inp="$tmp/in" "$parse" "$f")
+    done < <(awk -v expf="$tmp/exp" -v inf="$tmp/in" "$parse" "$f")
 
     input=/dev/null
     [ "$have_stdin" = 1 ] && input=$tmp/in
@@ -157,6 +159,7 @@ for f in "${files[@]}"; do
     for p in "${problems[@]}"; do
         echo "  - $p"
     done
+    echo "  exit status: $status (expected $want_exit)"
     if [ "$out_ok" = 0 ]; then
         echo "  stdout (--- expected, +++ actual):"
         diff -u "$tmp/exp" "$tmp/out" | sed -n '3,22s/^/    /p'

@@ -19,7 +19,7 @@ pass=0
 fail=0
 found=0
 for t in "$build"/tests/test_*; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
+    if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     case $t in *.d|*.o) continue ;; esac
     found=$((found + 1))
     timeout 120 "$t" >"$tmp/out" 2>&1
