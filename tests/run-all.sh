@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# run-all.sh BUILD_DIR - run every test suite and total the results.
+# run-all.sh BUILD_DIR [SWITCH_MVM] - run every test suite and total the results.
 #
-# Suites: unit (cmocka binaries in BUILD_DIR/tests), golden programs, robustness, and any
-# further suite script that exists (tests/run-docs.sh). Each prints its own
+# Suites: unit (cmocka binaries in BUILD_DIR/tests), golden programs (tests/programs and
+# examples/) with BUILD_DIR/mvm, the golden programs again with SWITCH_MVM (the same
+# interpreter built with switch dispatch) when given, robustness, and any further suite
+# script that exists (tests/run-docs.sh). Each prints its own
 # `SUITE: N passed, N failed` line; the last line is the total `N passed, N failed`.
 # Exit status 1 if any suite failed.
 set -u
 
 if [ $# -lt 1 ]; then
-    echo "usage: $0 BUILD_DIR" >&2
+    echo "usage: $0 BUILD_DIR [SWITCH_MVM]" >&2
     exit 2
 fi
 build=$1
+switch_mvm=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 2
-mvm=./mvm
+mvm=$build/mvm
 
 total_pass=0
 total_fail=0
@@ -48,7 +51,11 @@ run_suite() {       # run_suite NAME COMMAND... ; the suite prints "NAME: N pass
 }
 
 run_suite unit "$here/run-unit.sh" "$build"
-run_suite golden "$here/run-golden.sh" "$mvm"
+run_suite golden "$here/run-golden.sh" "$mvm" tests/programs examples
+if [ -n "$switch_mvm" ]; then
+    run_suite golden-switch bash -c '"$1" "$2" tests/programs examples | sed "s/^golden:/golden-switch:/"' _ \
+        "$here/run-golden.sh" "$switch_mvm"
+fi
 run_suite robustness "$here/robustness.sh" "$mvm"
 # Further suites, when present: each takes MVM and prints its own summary line.
 for s in "$here"/run-*.sh; do
