@@ -54,8 +54,9 @@ SWITCH_MVM := build/$(MODE)-switch$(if $(SAN),-san)/mvm
 .PHONY: all run test test-unit test-golden test-asan bench install deps clean switch-mvm
 all: mvm
 
+# ./mvm points at the last normal build (sanitizer builds leave it alone).
 mvm: $(DEPS_STAMP) $(MVM)
-	@ln -sf $(MVM) mvm
+	@[ -n "$(SAN)" ] || ln -sf $(MVM) mvm
 
 $(MVM): $(OBJS)
 	$(CC) $(OPT) $(LDSAN) -o $@ $^ $(LDLIBS)

@@ -20,7 +20,10 @@ typedef struct VmOptions {
     uint64_t max_steps;          /* 0 = unlimited */
     bool     trace, stats;
     uint64_t seed;
+    const char *vfs_path;        /* the VFS image file; NULL = "vfs.fs" in the current directory */
 } VmOptions;
+
+struct Vfs;
 
 struct VM {
     VmOptions opt;
@@ -62,6 +65,8 @@ struct VM {
     bool      pid1_ended;
     int64_t   pid1_code;
     bool      stopped;           /* --max-steps reached */
+
+    struct Vfs *vfs;             /* the VFS image, opened at the first VFS access (vfs/) */
 
     FILE     *out;               /* standard output of every process */
     FILE     *err;               /* diagnostics */
