@@ -466,7 +466,8 @@ static bool topic_operand(Assembler *as, Stmt *st, const Token *t)
     }
     if (!known_topic(as, s, n)) {
         char q[64];
-        const char *near = suggest_topic(s, n);
+        /* The suggestion costs a few thousand steps: only for an error that will show. */
+        const char *near = diags_wanted(&as->u->diags, DIAG_LINES) ? suggest_topic(s, n) : NULL;
         if (near)
             error_at(as, t->col, "unknown help topic %s; did you mean '%s'?", QUOTE(q, s, n), near);
         else
@@ -683,7 +684,9 @@ static void parse_line(Assembler *as)
     }
     int op = t.len <= DIAG_WORD_MAX ? op_lookup(t.text, (int)t.len) : -1;
     if (op < 0) {
-        const char *near = t.len <= DIAG_WORD_MAX ? asm_suggest_mnemonic(t.text, (int)t.len) : NULL;
+        /* Suggestions only for errors that will show, so a file full of them stays fast. */
+        const char *near = t.len <= DIAG_WORD_MAX && diags_wanted(&u->diags, DIAG_LINES)
+                               ? asm_suggest_mnemonic(t.text, (int)t.len) : NULL;
         if (near)
             error_at(as, t.col, "unknown mnemonic %s; did you mean '%s'?",
                      QUOTE(q, t.text, t.len), near);

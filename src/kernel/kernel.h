@@ -66,7 +66,16 @@ struct VM {
     int64_t   pid1_code;
     bool      stopped;           /* --max-steps reached */
 
+    /* IPC (mailbox.c, sys_ipc.c) */
+    struct Mailbox **mailboxes;  /* by id - 1; NULL once freed */
+    uint64_t  nmailboxes, mailboxes_cap;
+    struct LinkRequest *requests;/* link requests not answered yet */
+    size_t    nrequests, requests_cap;
+    int64_t   regions;           /* share_m regions handed out (the last id) */
+    uint64_t  rng;               /* the random device's state (device.c) */
+
     struct Vfs *vfs;             /* the VFS image, opened at the first VFS access (vfs/) */
+    char     *base_dir;          /* directory of PID 1's program: host programs are found there */
 
     FILE     *out;               /* standard output of every process */
     FILE     *err;               /* diagnostics */
@@ -81,6 +90,9 @@ int  vm_run(VM *vm);
 void vm_free(VM *vm);
 /* Print --stats to vm->err. */
 void vm_print_stats(VM *vm, double seconds);
+
+/* The random device's next value (device.c); maths.randint uses it too. */
+int64_t device_random_next(VM *vm);
 
 /* Host clock in milliseconds (CLOCK_REALTIME) and since start. */
 int64_t host_time_ms(void);

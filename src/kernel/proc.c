@@ -8,6 +8,7 @@
 
 #include "../vm/errors.h"
 #include "kernel.h"
+#include "mailbox.h"
 #include "sched.h"
 #include "signal.h"
 
@@ -149,15 +150,28 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
     return p;
 }
 
-/* Undo proc_new for a process that never ran. */
-static void proc_discard(VM *vm, Proc *p)
+static void release_resources(Proc *p)
 {
+    mem_release(&p->mem);
+    free(p->stack);
+    free(p->frames);
+    p->stack = NULL;
+    p->frames = NULL;
+    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    if (p->prog)
+        program_release(p->prog);
+    p->prog = NULL;
+    p->code = NULL;
+}
+
+void proc_discard(VM *vm, Proc *p)
+{
+    sched_remove(vm, p);
+    release_resources(p);
     disown(p);
     table_remove(vm, p);
     vm->nprocs--;
     vm->nlive--;
-    free(p->stack);
-    free(p->frames);
     free(p);
 }
 
@@ -225,20 +239,6 @@ void proc_set_program(Proc *p, Program *prog)
 
 /* ---- Ending ---- */
 
-static void release_resources(Proc *p)
-{
-    mem_release(&p->mem);
-    free(p->stack);
-    free(p->frames);
-    p->stack = NULL;
-    p->frames = NULL;
-    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
-    if (p->prog)
-        program_release(p->prog);
-    p->prog = NULL;
-    p->code = NULL;
-}
-
 static void record_stats(VM *vm, Proc *p)
 {
     if (vm->nstats == vm->stats_cap) {
@@ -270,6 +270,8 @@ void proc_exit(VM *vm, Proc *p, int64_t code)
         vm->pid1_code = code;
     }
     release_resources(p);
+    if (vm->nmailboxes || vm->nrequests)
+        mbox_process_ended(vm, p);
 
     /* Orphans: their parent becomes 0; ended ones are reaped at once. */
     while (p->children) {

@@ -4,6 +4,8 @@
  */
 #include "sched.h"
 
+#include <stdint.h>
+
 void sched_enqueue(VM *vm, Proc *p)
 {
     Proc *h = vm->head;
@@ -38,4 +40,55 @@ Proc *sched_next(VM *vm)
         vm->head = vm->current->next;   /* the runner stays behind as the tail */
     vm->current = vm->head;
     return vm->head;
+}
+
+void sched_update_watch(VM *vm)
+{
+    vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers;
+}
+
+void sched_note_sleeper(VM *vm)
+{
+    if (!vm->sleepers)
+        vm->last_sleep_poll = vm->steps;
+    vm->sleepers = true;
+    sched_update_watch(vm);
+}
+
+void sched_sleep(VM *vm, Proc *p, int64_t ms)
+{
+    sched_remove(vm, p);
+    p->state = PROC_SLEEPING;
+    p->sleep_until_ms = host_time_ms() + ms;
+    sched_note_sleeper(vm);
+}
+
+int64_t sched_wake_sleepers(VM *vm)
+{
+    int64_t now = host_time_ms(), next = INT64_MAX;
+    bool any = false;
+    vm->last_sleep_poll = vm->steps;
+    for (size_t i = 0; i < vm->ntable; i++) {
+        Proc *q = vm->table[i];
+        if (!q || q->sleep_until_ms == 0)
+            continue;
+        if (q->state == PROC_PAUSED) {
+            any = true;   /* a paused sleeper still has a deadline to keep */
+            continue;
+        }
+        if (q->state != PROC_SLEEPING)
+            continue;
+        if (q->sleep_until_ms <= now) {
+            q->sleep_until_ms = 0;
+            q->state = PROC_READY;
+            sched_enqueue(vm, q);
+        } else {
+            any = true;
+            if (q->sleep_until_ms < next)
+                next = q->sleep_until_ms;
+        }
+    }
+    vm->sleepers = any;
+    sched_update_watch(vm);
+    return next;
 }

@@ -24,4 +24,14 @@ void sched_remove(VM *vm, Proc *p);
  * else the head. It becomes vm->current (and the head). NULL when the ring is empty. */
 Proc *sched_next(VM *vm);
 
+/* Sleeping (SLEEP): p leaves the ring until host time now + ms. */
+void sched_sleep(VM *vm, Proc *p, int64_t ms);
+/* Wake every sleeper whose deadline has passed, in PID order; returns the earliest
+ * remaining deadline (ms since the epoch), or INT64_MAX when nobody sleeps. */
+int64_t sched_wake_sleepers(VM *vm);
+/* A paused sleeper goes back to sleep: make sure the scheduler looks at the clock. */
+void sched_note_sleeper(VM *vm);
+/* Recompute vm->watch: is any periodic duty (trace, hertz, max-steps, sleepers) active? */
+void sched_update_watch(VM *vm);
+
 #endif

@@ -12,15 +12,17 @@
 #include "../vm/errors.h"
 #include "sched.h"
 
+/* A signal that acts ends a sleep: the SLEEP counts as complete. */
 static void wake(VM *vm, Proc *p)
 {
     if (p->state == PROC_SLEEPING) {
+        p->sleep_until_ms = 0;
         p->state = PROC_READY;
         sched_enqueue(vm, p);
     }
 }
 
-static void resume(VM *vm, Proc *p)
+void sig_resume(VM *vm, Proc *p)
 {
     if (p->state != PROC_PAUSED)
         return;
@@ -28,6 +30,7 @@ static void resume(VM *vm, Proc *p)
     /* A process paused while sleeping goes back to sleep until its deadline. */
     if (p->sleep_until_ms > 0) {
         p->state = PROC_SLEEPING;
+        sched_note_sleeper(vm);
     } else {
         p->state = PROC_READY;
         sched_enqueue(vm, p);
@@ -43,7 +46,7 @@ void sig_send(VM *vm, Proc *target, int sig)
         return;
     }
     if (sig == SIG_CONT)
-        resume(vm, target);
+        sig_resume(vm, target);
     bool handled = target->handler[sig] != 0;
     if (sig == SIG_CONT && !handled)
         return;
@@ -56,7 +59,7 @@ void sig_send(VM *vm, Proc *target, int sig)
         wake(vm, target);
 }
 
-static void pause_proc(VM *vm, Proc *p)
+void sig_pause(VM *vm, Proc *p)
 {
     if (p->state == PROC_PAUSED || p->state == PROC_EXITED)
         return;
@@ -97,7 +100,7 @@ bool sig_deliver(VM *vm, Proc *p)
             proc_exit(vm, p, 128 + sig);
             return false;
         case ACT_PAUSE:
-            pause_proc(vm, p);
+            sig_pause(vm, p);
             return false;
         default:
             break;   /* ignored: look at the next one */

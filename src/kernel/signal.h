@@ -20,6 +20,11 @@ bool sig_deliver(VM *vm, Proc *p);
  * explanation (NULL: the error table's text). */
 bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail);
 
+/* Pause p (pause_t, a stop signal): it leaves the ready ring; a sleeper keeps its deadline. */
+void sig_pause(VM *vm, Proc *p);
+/* Resume a paused p (continue_t, CONT): back to the ready ring's tail, or back to sleep. */
+void sig_resume(VM *vm, Proc *p);
+
 /* RET from a FRAME_SIGNAL frame: restore I9 and allow the signal again. */
 void sig_return(Proc *p, Frame f);
 

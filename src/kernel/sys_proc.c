@@ -1,10 +1,15 @@
 /*
- * sys_proc.c - process system calls: exit, fork, wait, getpid, getppid, getuid, time.
+ * sys_proc.c - process system calls: exit, fork, exec, spawn, wait, pause_t, continue_t,
+ * listProcesses, getpid, getppid, getuid, time.
  */
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "../vm/errors.h"
+#include "exec.h"
 #include "sched.h"
+#include "signal.h"
 #include "syscall.h"
 
 void sys_exit(VM *vm, Proc *p)
@@ -72,3 +77,94 @@ void sys_getppid(VM *vm, Proc *p) { sys_ok(p, p->parent ? p->parent->pid : 0); }
 void sys_getuid(VM *vm, Proc *p) { sys_ok(p, (int64_t)getuid()); }
 
 void sys_time(VM *vm, Proc *p) { sys_ok(p, host_time_ms()); }
+
+void sys_spawn(VM *vm, Proc *p)
+{
+    Program *prog;
+    char **argv;
+    int argc;
+    int e = exec_read_args(p, sys_arg(p, 2), &argv, &argc);
+    if (e) {
+        sys_fail(p, e);
+        return;
+    }
+    e = exec_load(vm, p, sys_arg(p, 0), &prog);
+    Proc *child = NULL;
+    if (!e) {
+        child = proc_create(vm, prog, p, &e);
+        program_release(prog);
+    }
+    if (child && (e = exec_install_args(child, argv, argc)) != 0) {
+        proc_discard(vm, child);
+        child = NULL;
+    }
+    exec_free_args(argv, argc);
+    if (!child) {
+        sys_fail(p, e);
+        return;
+    }
+    sched_enqueue(vm, child);
+    sys_ok(p, child->pid);
+}
+
+void sys_exec(VM *vm, Proc *p)
+{
+    Program *prog;
+    char **argv;
+    int argc;
+    int e = exec_read_args(p, sys_arg(p, 2), &argv, &argc);
+    if (e) {
+        sys_fail(p, e);
+        return;
+    }
+    e = exec_load(vm, p, sys_arg(p, 0), &prog);
+    if (!e) {
+        e = exec_replace(vm, p, prog, argv, argc);
+        program_release(prog);
+    }
+    exec_free_args(argv, argc);
+    if (e)
+        sys_fail(p, e);   /* (after a failed replace the image is fresh but empty: rare, host out of memory) */
+}
+
+void sys_pause_t(VM *vm, Proc *p)
+{
+    Proc *t = proc_find_live(vm, sys_arg(p, 0));
+    if (!t) {
+        sys_fail(p, ERR_PROCESS_NOT_FOUND);
+        return;
+    }
+    sys_ok(p, 0);
+    sig_pause(vm, t);
+}
+
+void sys_continue_t(VM *vm, Proc *p)
+{
+    Proc *t = proc_find_live(vm, sys_arg(p, 0));
+    if (!t) {
+        sys_fail(p, ERR_PROCESS_NOT_FOUND);
+        return;
+    }
+    sig_resume(vm, t);
+    sys_ok(p, 0);
+}
+
+void sys_listprocesses(VM *vm, Proc *p)
+{
+    int64_t *pids = malloc(((size_t)vm->nlive + 1) * sizeof *pids);
+    if (!pids) {
+        sys_fail(p, ERR_MEMORY_ALLOCATION);
+        return;
+    }
+    int64_t n = 0;
+    for (size_t i = 0; i < vm->ntable; i++)
+        if (vm->table[i] && vm->table[i]->state != PROC_EXITED)
+            pids[n++] = vm->table[i]->pid;
+    int64_t addr;
+    int e = sys_new_array(p, pids, n, &addr);
+    free(pids);
+    if (e)
+        sys_fail(p, e);
+    else
+        sys_ok(p, addr);
+}

@@ -21,7 +21,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "../kernel/exec.h"
 #include "../kernel/kernel.h"
+#include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
 #include "../kernel/signal.h"
 #include "../kernel/syscall.h"
@@ -92,36 +94,7 @@ static void sleep_ns(int64_t ns)
     }
 }
 
-/* ---------------------------------------------------------------- sleeping */
 
-/* Is any periodic duty active? Then every turn end takes the careful path. */
-static void update_watch(VM *vm)
-{
-    vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers;
-}
-
-/* Wake every sleeper whose deadline has passed, in PID order. Returns the earliest
- * remaining deadline (ms), or INT64_MAX when none sleeps. */
-static int64_t wake_sleepers(VM *vm)
-{
-    int64_t now = host_time_ms(), next = INT64_MAX;
-    vm->last_sleep_poll = vm->steps;
-    for (size_t i = 0; i < vm->ntable; i++) {
-        Proc *q = vm->table[i];
-        if (!q || q->state != PROC_SLEEPING)
-            continue;
-        if (q->sleep_until_ms <= now) {
-            q->sleep_until_ms = 0;
-            q->state = PROC_READY;
-            sched_enqueue(vm, q);
-        } else if (q->sleep_until_ms < next) {
-            next = q->sleep_until_ms;
-        }
-    }
-    vm->sleepers = next != INT64_MAX;
-    update_watch(vm);
-    return next;
-}
 
 /* ---------------------------------------------------------------- turns */
 
@@ -132,7 +105,7 @@ static Proc *pick_next(VM *vm)
 {
     for (;;) {
         if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
-            int64_t next = wake_sleepers(vm);
+            int64_t next = sched_wake_sleepers(vm);
             if (!vm->head && next != INT64_MAX) {
                 fflush(vm->out);
                 sleep_ns((next - host_time_ms()) * 1000000);   /* nobody can run: no busy loop */
@@ -232,18 +205,6 @@ static int exit_status(VM *vm)
     if (!vm->pid1_ended)
         return 1;
     return (int)(uint8_t)vm->pid1_code;
-}
-
-/* SLEEP: the process leaves the ready ring until its deadline (r <= 0 does nothing). */
-static void go_to_sleep(VM *vm, Proc *p, int64_t ms)
-{
-    sched_remove(vm, p);
-    p->state = PROC_SLEEPING;
-    p->sleep_until_ms = host_time_ms() + ms;
-    if (!vm->sleepers)
-        vm->last_sleep_poll = vm->steps;
-    vm->sleepers = true;
-    update_watch(vm);
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -451,7 +412,7 @@ dispatch:
         budget--;
         SYNC();
         p->pc = (uint32_t)(ip - code) + 1;
-        go_to_sleep(vm, p, ms);
+        sched_sleep(vm, p, ms);
         goto next_process;
     }
     CASE(SYSCALL) {
@@ -539,7 +500,7 @@ check_carefully:
     if ((vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum == 0) {
         /* A quantum boundary: rotate, unless nobody else wants the core. */
         if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
-            wake_sleepers(vm);
+            sched_wake_sleepers(vm);
         if (p->next != p)
             goto next_process;
         vm->turn_start = vm->steps;
@@ -562,9 +523,10 @@ void vm_init(VM *vm, const VmOptions *opt)
     memset(vm, 0, sizeof *vm);
     vm->opt = *opt;
     vm->next_pid = 1;
+    vm->rng = opt->seed;
     vm->start_ms = host_time_ms();
     vm->start_ns = monotonic_ns();
-    update_watch(vm);
+    sched_update_watch(vm);
     vm->out = stdout;
     vm->err = stderr;
 }
@@ -575,23 +537,14 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
     Proc *p = proc_create(vm, prog, NULL, &err);
     if (!p)
         return err;
-    int64_t *addrs = calloc((size_t)argc + 1, sizeof *addrs);
-    if (!addrs)
+    free(vm->base_dir);
+    char *slash = strrchr(prog->path, '/');
+    vm->base_dir = slash ? strndup(prog->path, (size_t)(slash - prog->path)) : strdup(".");
+    if (!vm->base_dir)
         return ERR_MEMORY_ALLOCATION;
-    for (int i = 0; i < argc && !err; i++)
-        err = sys_new_string(p, argv[i], strlen(argv[i]), &addrs[i]);
-    int64_t array = 0;
-    if (!err) {
-        /* An empty argument list is an array of size 0: one word holding 0. */
-        if (argc == 0)
-            err = mem_alloc(&p->mem, 1, &array);
-        else
-            err = sys_new_array(p, addrs, argc, &array);
-    }
-    free(addrs);
+    err = exec_install_args(p, argv, argc);
     if (err)
         return err;
-    p->reg[REG_F1] = array;
     sched_enqueue(vm, p);
     return 0;
 }
@@ -599,5 +552,7 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
 void vm_free(VM *vm)
 {
     proc_table_free(vm);
+    mbox_free_all(vm);
     free(vm->stats);
+    free(vm->base_dir);
 }

@@ -14,11 +14,19 @@
  *   - a heap word is on the free list iff it is dead and its page is not shared;
  *   - no free extent touches a shared page, so a new block never spans a shared/private
  *     page edge (mem_share cuts old blocks there; block_length stops at such edges);
- *   - an existing heap-only page with no live word is shared (else it was dropped;
- *     only a host out-of-memory failure in mem_alloc can leave one behind, harmlessly).
+ *   - an existing heap-only page with no live word is shared (else it was dropped).
  * Every operation that can run out of host memory allocates first (table/page copies,
  * free-list room) and changes visible state only once nothing can fail any more; only
  * mem_share stops part way, after the pages it managed to share, leaving both consistent.
+ *
+ * Host memory budget: every byte this file holds for any address space (pages, tables,
+ * directories, free lists) is counted in host_bytes, and an allocation that would take it
+ * past MEM_HOST_BUDGET fails exactly as if the host were out of memory: error 11 from
+ * mem_alloc and mem_write, -1 from mem_fork. Without it a program could make mvm
+ * exhaust the host and be killed by the OOM killer: one `alloc` of 4e9 words with
+ * --memory 2^32 materialises 16M pages (35 GB), and so do 4096 forked processes each
+ * allocating its default 1M-word heap. The budget is global (one mvm process, one count),
+ * so the failure is deterministic for a given program and configuration.
  */
 #include "memory.h"
 
@@ -29,6 +37,51 @@
 
 #define MAP_WORDS (PAGE_WORDS / 64)   /* uint64_t words in one page bitmap */
 #define WORD_MASK (PAGE_WORDS - 1)
+
+/* ---- Host memory budget -------------------------------------------------------------- */
+
+/* 1 GiB: about 480,000 pages (123M words) for all processes together; 250 processes can
+ * each fill the default 1M-word address space. Creating that much takes about a second. */
+#define MEM_HOST_BUDGET ((size_t)1 << 30)
+
+static size_t host_bytes;   /* bytes held through the functions below, all processes */
+
+static int budget_allows(size_t n)
+{
+    return n <= MEM_HOST_BUDGET - host_bytes;   /* host_bytes <= MEM_HOST_BUDGET always */
+}
+
+static void *h_malloc(size_t n)
+{
+    void *q = budget_allows(n) ? malloc(n) : NULL;
+    if (q)
+        host_bytes += n;
+    return q;
+}
+
+static void *h_calloc(size_t n)
+{
+    void *q = budget_allows(n) ? calloc(1, n) : NULL;
+    if (q)
+        host_bytes += n;
+    return q;
+}
+
+/* realloc from old to n bytes (n > old). */
+static void *h_realloc(void *p, size_t old, size_t n)
+{
+    void *q = budget_allows(n - old) ? realloc(p, n) : NULL;
+    if (q)
+        host_bytes += n - old;
+    return q;
+}
+
+static void h_free(void *p, size_t n)
+{
+    if (p)
+        host_bytes -= n;
+    free(p);
+}
 
 /* ---- Bitmaps ------------------------------------------------------------------------- */
 
@@ -85,7 +138,7 @@ static Page *page_find(const Memory *m, uint64_t p)
 static void page_unref(Page *pg)
 {
     if (--pg->refs == 0)
-        free(pg);
+        h_free(pg, sizeof *pg);
 }
 
 static void table_unref(PageTable *t)
@@ -95,7 +148,7 @@ static void table_unref(PageTable *t)
     for (uint32_t i = 0; i < DIR_FANOUT; i++)
         if (t->page[i])
             page_unref(t->page[i]);
-    free(t);
+    h_free(t, sizeof *t);
 }
 
 /* Directory slot d of m, grown to hold it and holding a table private to m (refs == 1):
@@ -104,7 +157,7 @@ static void table_unref(PageTable *t)
 static PageTable *table_for_write(Memory *m, uint64_t d)
 {
     if (d >= m->ndir) {
-        PageTable **dir = realloc(m->dir, (d + 1) * sizeof *dir);
+        PageTable **dir = h_realloc(m->dir, m->ndir * sizeof *dir, (d + 1) * sizeof *dir);
         if (!dir)
             return NULL;
         memset(dir + m->ndir, 0, (d + 1 - m->ndir) * sizeof *dir);
@@ -113,12 +166,12 @@ static PageTable *table_for_write(Memory *m, uint64_t d)
     }
     PageTable *t = m->dir[d];
     if (!t) {
-        if (!(t = calloc(1, sizeof *t)))
+        if (!(t = h_calloc(sizeof *t)))
             return NULL;
         t->refs = 1;
         m->dir[d] = t;
     } else if (t->refs > 1) {
-        PageTable *copy = malloc(sizeof *copy);
+        PageTable *copy = h_malloc(sizeof *copy);
         if (!copy)
             return NULL;
         memcpy(copy, t, sizeof *copy);
@@ -135,7 +188,7 @@ static PageTable *table_for_write(Memory *m, uint64_t d)
 /* A new zero page for page number p: its static words are live. */
 static Page *page_new(const Memory *m, uint64_t p)
 {
-    Page *pg = calloc(1, sizeof *pg);
+    Page *pg = h_calloc(sizeof *pg);
     if (!pg)
         return NULL;
     pg->refs = 1;
@@ -167,7 +220,7 @@ static Page *page_for_write(Memory *m, uint64_t p, int *fresh)
         t->used++;
         m->pages++;
     } else if (pg->refs > 1 && !pg->shared) {
-        Page *copy = malloc(sizeof *copy);
+        Page *copy = h_malloc(sizeof *copy);
         if (!copy)
             return NULL;
         memcpy(copy, pg, sizeof *copy);
@@ -189,7 +242,7 @@ static void page_drop(Memory *m, uint64_t p)
     *slot = NULL;
     m->pages--;
     if (--t->used == 0) {
-        free(t);
+        h_free(t, sizeof *t);
         m->dir[d] = NULL;
     }
 }
@@ -201,7 +254,7 @@ static void page_drop(Memory *m, uint64_t p)
 static int free_reserve(Memory *m, uint32_t extra)
 {
     if (!m->free) {
-        if (!(m->free = malloc(8 * sizeof *m->free)))
+        if (!(m->free = h_malloc(8 * sizeof *m->free)))
             return -1;
         m->free_cap = 8;
         m->nfree = 0;
@@ -213,7 +266,7 @@ static int free_reserve(Memory *m, uint32_t extra)
     uint32_t cap = m->free_cap ? m->free_cap : 8;
     while (cap < m->nfree + extra)
         cap *= 2;
-    Extent *f = realloc(m->free, cap * sizeof *f);
+    Extent *f = h_realloc(m->free, m->free_cap * sizeof *f, cap * sizeof *f);
     if (!f)
         return -1;
     m->free = f;
@@ -370,6 +423,24 @@ uint64_t mem_block_size(Memory *m, int64_t addr)
     return block_page(m, addr) ? block_length(m, (uint64_t)addr) : 0;
 }
 
+/* After a failed pass 1 of mem_alloc over pages first .. end-1: drop the pages it left
+ * without a live word (it created them; an existing heap page without a live word is
+ * shared, and static words are live), so the failure leaves nothing behind. Their tables
+ * are private to m already. */
+static void alloc_undo(Memory *m, uint64_t first, uint64_t end)
+{
+    for (uint64_t p = first; p < end; p++) {
+        const Page *pg = page_find(m, p);
+        if (!pg || pg->shared)
+            continue;
+        uint64_t any = 0;
+        for (uint32_t w = 0; w < MAP_WORDS; w++)
+            any |= pg->live[w];
+        if (!any)
+            page_drop(m, p);
+    }
+}
+
 int mem_alloc(Memory *m, int64_t words, int64_t *addr)
 {
     if (words <= 0)
@@ -385,14 +456,24 @@ int mem_alloc(Memory *m, int64_t words, int64_t *addr)
     uint64_t a = m->free[i].start;
 
     /* Pass 1 may fail: make the pages writable and zero the block (dead words cannot be
-     * observed, so this changes nothing visible). Pass 2 makes the block live. */
+     * observed, so this changes nothing visible). Pass 2 makes the block live. A block
+     * whose new pages cannot fit in the budget fails at once, touching nothing. */
     uint64_t first = a >> PAGE_SHIFT, last = (a + n - 1) >> PAGE_SHIFT;
+    if (last - first + 1 > MEM_HOST_BUDGET / sizeof(Page))
+        return ERR_MEMORY_ALLOCATION;
+    size_t missing = 0;
+    for (uint64_t p = first; p <= last; p++)
+        missing += !page_find(m, p);
+    if (!budget_allows(missing * sizeof(Page)))
+        return ERR_MEMORY_ALLOCATION;
     uint32_t lo, hi;
     for (uint64_t p = first; p <= last; p++) {
         int fresh;
         Page *pg = page_for_write(m, p, &fresh);
-        if (!pg)
+        if (!pg) {
+            alloc_undo(m, first, p);
             return ERR_MEMORY_ALLOCATION;
+        }
         span(a, n, p, &lo, &hi);
         if (!fresh)
             memset(&pg->w[lo], 0, (hi - lo) * sizeof pg->w[0]);
@@ -484,8 +565,8 @@ void mem_release(Memory *m)
     for (uint32_t d = 0; d < m->ndir; d++)
         if (m->dir[d])
             table_unref(m->dir[d]);
-    free(m->dir);
-    free(m->free);
+    h_free(m->dir, m->ndir * sizeof *m->dir);
+    h_free(m->free, m->free_cap * sizeof *m->free);
     uint64_t size = m->size, heap_start = m->heap_start;
     memset(m, 0, sizeof *m);
     m->size = size;   /* an empty, still usable address space */
@@ -500,9 +581,9 @@ int mem_fork(Memory *child, Memory *parent)
     PageTable **dir = NULL;
     Extent *f = NULL;
     uint32_t cap = parent->nfree ? parent->nfree : 1;
-    if ((ndir && !(dir = malloc(ndir * sizeof *dir))) ||
-        (parent->free && !(f = malloc(cap * sizeof *f)))) {
-        free(dir);
+    if ((ndir && !(dir = h_malloc(ndir * sizeof *dir))) ||
+        (parent->free && !(f = h_malloc(cap * sizeof *f)))) {
+        h_free(dir, ndir * sizeof *dir);
         mem_init(child, parent->size, parent->heap_start);
         return -1;
     }
