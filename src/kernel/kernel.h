@@ -21,6 +21,8 @@ typedef struct VmOptions {
     bool     trace, stats;
     uint64_t seed;
     const char *vfs_path;        /* the VFS image file; NULL = "vfs.fs" in the current directory */
+    uint64_t snapshot_every;     /* save the machine every N global instructions (0 = never) */
+    const char *snapshot_path;   /* ... to this file, replaced atomically each time */
 } VmOptions;
 
 struct Vfs;
@@ -60,6 +62,11 @@ struct VM {
     /* --stats: instructions of every process that has ended */
     struct ProcStat { int64_t pid; uint64_t icount; } *stats;
     size_t    nstats, stats_cap;
+
+    /* Snapshots (snapshot.c) */
+    uint64_t  next_snapshot;     /* vm->steps at which the next snapshot is due */
+    uint64_t  resume_used;       /* after a resume: instructions the head had already run of
+                                    its quantum, so it gets only the rest */
 
     /* Outcome */
     bool      pid1_ended;

@@ -44,7 +44,8 @@ Proc *sched_next(VM *vm)
 
 void sched_update_watch(VM *vm)
 {
-    vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers;
+    vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
+                vm->opt.snapshot_every;
 }
 
 void sched_note_sleeper(VM *vm)

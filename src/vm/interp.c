@@ -26,6 +26,7 @@
 #include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
 #include "../kernel/signal.h"
+#include "../kernel/snapshot.h"
 #include "../kernel/syscall.h"
 #include "../debug.h"
 #include "errors.h"
@@ -120,7 +121,8 @@ static Proc *pick_next(VM *vm)
         if (p != vm->last_run)
             vm->switches++;
         vm->last_run = p;
-        vm->turn_start = vm->steps;
+        vm->turn_start = vm->steps - vm->resume_used;   /* a resumed turn keeps its place */
+        vm->resume_used = 0;
         vm->resched = false;
         return p;
     }
@@ -147,6 +149,8 @@ static int64_t turn_budget(VM *vm, Proc *p)
     }
     if (vm->opt.trace)
         b = 1;
+    if (vm->opt.snapshot_every && (uint64_t)b > vm->next_snapshot - vm->steps)
+        b = (int64_t)(vm->next_snapshot - vm->steps);
     if (vm->sleepers && b > SLEEP_POLL)
         b = SLEEP_POLL;
     if (vm->opt.hertz > 0) {
@@ -497,6 +501,13 @@ check_carefully:
     }
     if (vm->opt.hertz > 0)
         throttle(vm);
+    if (vm->opt.snapshot_every && vm->steps >= vm->next_snapshot) {
+        /* Between two instructions, with the rest of p's quantum still to run. */
+        vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum;
+        snapshot_save(vm, vm->opt.snapshot_path);
+        vm->resume_used = 0;
+        vm->next_snapshot = vm->steps + vm->opt.snapshot_every;
+    }
     if ((vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum == 0) {
         /* A quantum boundary: rotate, unless nobody else wants the core. */
         if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
@@ -524,6 +535,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->opt = *opt;
     vm->next_pid = 1;
     vm->rng = opt->seed;
+    vm->next_snapshot = opt->snapshot_every;
     vm->start_ms = host_time_ms();
     vm->start_ns = monotonic_ns();
     sched_update_watch(vm);

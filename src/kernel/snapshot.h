@@ -1,0 +1,26 @@
+/*
+ * snapshot.h - saving the whole machine to a file and resuming it (SPEC 4.3, 9, 10).
+ *
+ * A snapshot is taken between two instructions. It holds every process (registers,
+ * types, PC, stacks, memory pages with their sharing, heap free lists, signal state,
+ * remaining sleep), the ready ring in order and how much of the running process's quantum
+ * is used (vm->resume_used), mailboxes and link requests, share_m region count, the
+ * instruction counter, the random state and the machine's configuration. Not the VFS and
+ * not input already consumed.
+ */
+#ifndef MVM_SNAPSHOT_H
+#define MVM_SNAPSHOT_H
+
+#include "kernel.h"
+
+/* Write the machine to path atomically (temp file, fsync, rename). Returns 0, or -1
+ * after a message on vm->err (the run goes on; the previous snapshot file is intact). */
+int snapshot_save(VM *vm, const char *path);
+
+/* Fill a freshly vm_init'ed vm from the snapshot at path, verifying everything first:
+ * a truncated, corrupted or foreign file is a clear message on err and returns -1 with
+ * vm left empty (vm_free is safe). The options that do not change the machine
+ * (max_steps, trace, stats, snapshot_every/path) are taken from opt, not the file. */
+int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err);
+
+#endif
