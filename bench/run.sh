@@ -24,6 +24,8 @@ TIME=/usr/bin/time
 BENCHES=(
     "loop|$here/loop.kar|300000002|100000000"
     "procs|$here/procs.kar|300320000|procs: 1000 children done"
+    "pingpong|$here/pingpong.kar|12000028|500000"
+    "spawnmany|$here/spawnmany.kar|1400004|100000"
 )
 
 if ! command -v "$MVM" >/dev/null 2>&1 && [ ! -x "$MVM" ]; then
@@ -112,6 +114,9 @@ for entry in "${BENCHES[@]}"; do
         rss=$(sed -n 's/^stats: peak memory \([0-9][0-9]*\) KiB$/\1/p' "$tmp/err" | tail -n 1)
         rss=${rss:-?}
     fi
+    # --stats measures the run itself with a finer clock than time(1)'s hundredths.
+    t=$(sed -n 's/^stats: time \([0-9.]*\) s$/\1/p' "$tmp/err" | tail -n 1)
+    [ -n "$t" ] && wall=$t
     mips=$(awk -v n="$count" -v t="$wall" 'BEGIN { if (t > 0) printf "%.1f", n / t / 1e6; else print "?" }')
     speed[$name]=$mips
     printf '%-8s %12s %10s %16s %14s  %s\n' "$name" "$wall" "$rss" "$count" "$mips" "$source"
@@ -124,6 +129,22 @@ if [ -n "${speed[loop]:-}" ] && [ -n "${speed[procs]:-}" ] && [ "${speed[loop]}"
         printf "procs/loop speed ratio: %.2f (SPEC 4.2 asks for at least 0.70)%s\n", r,
                r < 0.7 ? "  <-- below target" : "" }'
 fi
+
+# The same workloads in Erlang/OTP, measured in this run (escript from erlang-base).
+for b in pingpong spawnmany; do
+    if ! command -v escript >/dev/null 2>&1; then
+        echo "$b: Erlang comparison skipped (apt-get install erlang-base)"
+        continue
+    fi
+    t=$(escript "$here/$b.erl" 2>&1 >/dev/null | sed -n "s/^erlang $b: \([0-9.]*\) s$/\1/p")
+    mine=$(awk -v n="${speed[$b]:-0}" -v c="$( [ $b = pingpong ] && echo 12000028 || echo 1400004 )" \
+        'BEGIN { if (n > 0) printf "%.3f", c / (n * 1e6) }')
+    what=$( [ $b = pingpong ] && echo "1,000,000 messages" || echo "100,000 fork+exit+wait" )
+    awk -v b="$b" -v e="$t" -v m="$mine" -v w="$what" 'BEGIN {
+        if (e == "" || m == "") { printf "%s: Erlang comparison failed\n", b; exit }
+        printf "%s (%s): mvm %.3f s, Erlang/OTP %.3f s: mvm is %.1fx %s\n", b, w, m, e,
+               (m < e ? e / m : m / e), (m < e ? "faster" : "slower") }'
+done
 
 # Memory per idle forked process: idle.kar with 1,000 and with 10,000 sleeping children.
 idle_rss() {
