@@ -104,3 +104,8 @@ clean:
 	rm -rf build mvm
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:%=%.d)
+
+# The VFS crash test in full: 200 runs killed with SIGKILL (make test runs 20).
+.PHONY: crashtest
+crashtest: mvm
+	@./tests/run-crash.sh ./mvm 200

@@ -162,4 +162,13 @@ else
     echo "idle: FAILED (idle.kar did not run as expected)"
     failed=1
 fi
+# The VFS with its default durability: 10,000 writeFile + 10,000 readFile of 100-byte
+# files on a fresh image (vfs.kar prints its own rates; see docs/vfs.md).
+"$MVM" run --vfs "$tmp/bench.fs" "$here/vfs.kar" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q 'operations/s$' "$tmp/out"; then
+    cat "$tmp/out"
+else
+    echo "vfs: FAILED: $(cat "$tmp/out" "$tmp/err" | tail -n 3 | tr '\n' ' ')"
+    failed=1
+fi
 exit "$failed"

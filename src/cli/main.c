@@ -17,9 +17,11 @@
 
 #include "../asm/asm.h"
 #include "../kernel/kernel.h"
+#include "../kernel/snapshot.h"
 #include "../param.h"
 #include "../vm/help.h"
 #include "config.h"
+#include "vfs_cmd.h"
 
 #define EXIT_USAGE 2
 
@@ -27,11 +29,14 @@ typedef struct Cli {
     const char *command;
     const char *file;
     const char *config_path;
+    const char *vfs_path;   /* --vfs FILE (wins over config.json's locations -> vfs) */
     int         nargs;      /* program arguments after -- */
     char      **args;
     Config      cfg;
     bool        trace, stats;
     uint64_t    max_steps;
+    uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
+    const char *snapshot_path;    /* ... --snapshot FILE */
     const char *help_topic;
 } Cli;
 
@@ -112,12 +117,28 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
                 return EXIT_USAGE;
             cli->max_steps = (uint64_t)n;
             i++;
+        } else if (strcmp(a, "--snapshot-every") == 0) {
+            int64_t n;
+            if (!parse_number(a, val, 1, INT64_MAX, &n))
+                return EXIT_USAGE;
+            cli->snapshot_every = (uint64_t)n;
+            i++;
+        } else if (strcmp(a, "--snapshot") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name", a);
+            cli->snapshot_path = val;
+            i++;
         } else if (strcmp(a, "--seed") == 0) {
             int64_t n;
             if (!parse_number(a, val, INT64_MIN, INT64_MAX, &n))
                 return EXIT_USAGE;
             cli->cfg.seed = n;
             cli->cfg.seed_set = 1;
+            i++;
+        } else if (strcmp(a, "--vfs") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name", a);
+            cli->vfs_path = val;
             i++;
         } else if (strcmp(a, "--config") == 0) {
             if (!val)
@@ -151,6 +172,29 @@ static int load_configuration(Cli *cli, int argc, char **argv)
     return config_validate(&cli->cfg, stderr) ? EXIT_USAGE : 0;
 }
 
+/* --snapshot-every and --snapshot go together. Returns 0 or EXIT_USAGE. */
+static int check_snapshot_options(const Cli *cli)
+{
+    if (cli->snapshot_every && !cli->snapshot_path)
+        return bad_usage("%s needs --snapshot FILE", "--snapshot-every N");
+    if (cli->snapshot_path && !cli->snapshot_every)
+        return bad_usage("%s needs --snapshot-every N", "--snapshot FILE");
+    return 0;
+}
+
+/* Run a started (or resumed) machine to the end, print --stats, free it. */
+static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
+{
+    int status = vm_run(vm);
+    fflush(stdout);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (cli->stats)
+        vm_print_stats(vm, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    vm_free(vm);
+    return status;
+}
+
 static Program *assemble(const char *file)
 {
     AsmOptions opt = { 0 };
@@ -161,6 +205,8 @@ static int cmd_run(Cli *cli)
 {
     if (!cli->file)
         return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
+    if (check_snapshot_options(cli))
+        return EXIT_USAGE;
     Program *prog = assemble(cli->file);
     if (!prog)
         return EXIT_USAGE;
@@ -171,12 +217,14 @@ static int cmd_run(Cli *cli)
         .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
+        .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
+        .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
     };
     static VM vm;
     vm_init(&vm, &o);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int err = vm_start(&vm, prog, cli->nargs, cli->args);
     program_release(prog);
@@ -185,13 +233,57 @@ static int cmd_run(Cli *cli)
         vm_free(&vm);
         return 1;
     }
-    int status = vm_run(&vm);
-    fflush(stdout);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (cli->stats)
-        vm_print_stats(&vm, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-    vm_free(&vm);
-    return status;
+    return finish_run(&vm, cli, t0);
+}
+
+/* The options `mvm resume` takes (a snapshot keeps the machine's own configuration), and
+ * whether each takes a value. */
+static const struct { const char *name; bool value; } resume_options[] = {
+    { "--max-steps", true }, { "--trace", false }, { "--stats", false },
+    { "--snapshot-every", true }, { "--snapshot", true }, { "--vfs", true },
+};
+
+/* Refuse any other option before parsing. Returns 0 or EXIT_USAGE. */
+static int check_resume_options(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == 0)
+            continue;
+        size_t k = 0, n = sizeof resume_options / sizeof resume_options[0];
+        while (k < n && strcmp(a, resume_options[k].name) != 0)
+            k++;
+        if (k == n)
+            return bad_usage("resume: '%s' is not accepted: a snapshot keeps its machine's configuration "
+                             "(resume takes --max-steps --trace --stats --snapshot-every --snapshot --vfs)", a);
+        i += resume_options[k].value;
+    }
+    return 0;
+}
+
+/* mvm resume SNAPSHOT: continue a saved machine (SPEC 4.3, 9). */
+static int cmd_resume(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which snapshot? usage: mvm resume SNAPSHOT", cli->command);
+    if (check_snapshot_options(cli))
+        return EXIT_USAGE;
+    VmOptions o = {
+        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
+        .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
+    };
+    static VM vm;
+    vm_init(&vm, &o);
+    if (snapshot_load(&vm, cli->file, &o, stderr) != 0) {
+        vm_free(&vm);
+        return EXIT_USAGE;
+    }
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    return finish_run(&vm, cli, t0);
 }
 
 static int cmd_check(Cli *cli, bool print_tokens)
@@ -243,6 +335,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cmd_help(argc - 2, argv + 2);
 
+    if (strcmp(cmd, "vfs") == 0)
+        return vfs_command(argc - 2, argv + 2);
+
     Cli cli = { .command = cmd };
     int status;
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "check") == 0 ||
@@ -256,6 +351,15 @@ int main(int argc, char **argv)
             else
                 status = cmd_run(&cli);
         }
+        config_free(&cli.cfg);
+        return status;
+    }
+    if (strcmp(cmd, "resume") == 0) {
+        status = check_resume_options(argc - 2, argv + 2);
+        if (status == 0)
+            status = load_configuration(&cli, argc - 2, argv + 2);
+        if (status == 0)
+            status = cmd_resume(&cli);
         config_free(&cli.cfg);
         return status;
     }

@@ -50,11 +50,17 @@ void sig_send(VM *vm, Proc *target, int sig)
     bool handled = target->handler[sig] != 0;
     if (sig == SIG_CONT && !handled)
         return;
+    SigAction act = signal_info[sig].action;
+    if (act == ACT_PAUSE && !handled && target->state == PROC_SLEEPING) {
+        /* A stop does not end a sleep: the sleeper is paused while sleeping, and CONT
+         * sends it back to sleep until its deadline (SPEC 10). */
+        sig_pause(vm, target);
+        return;
+    }
     target->pending |= 1u << sig;
     if (target == vm->current)
         vm->resched = true;
     /* Only a signal that will act cuts a sleep short; stops and CONT do not. */
-    SigAction act = signal_info[sig].action;
     if (handled || act == ACT_TERMINATE)
         wake(vm, target);
 }

@@ -41,6 +41,9 @@ int sys_new_string(Proc *p, const char *bytes, size_t len, int64_t *addr);
 /* Allocate an array of n words (word 0 = n) filled from vals (NULL: zeros). */
 int sys_new_array(Proc *p, const int64_t *vals, int64_t n, int64_t *addr);
 
+/* A call that is not built yet: fails with 8 and says so (syscall.c; for new rows). */
+void sys_unimplemented(VM *vm, Proc *p);
+
 /* Handlers, one per call (declared here so syscall.c's table can name them). */
 #define SYS(e, n, name, fn, s2, s3, s4, res) void fn(VM *vm, Proc *p);
 #include "syscalls.def"

@@ -28,6 +28,7 @@
 #include "../kernel/signal.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/syscall.h"
+#include "../vfs/vfs.h"
 #include "../debug.h"
 #include "errors.h"
 #include "fmt.h"
@@ -362,8 +363,20 @@ dispatch:
             goto next_process;
         }
         Frame f = p->frames[--p->fp];
-        if (unlikely(f.kind == FRAME_SIGNAL))
+        if (unlikely(f.kind == FRAME_SIGNAL)) {
             sig_return(p, f);
+            if (p->pending) {
+                /* A signal held back while this handler ran may go now: a lone process
+                 * must stop at its next quantum boundary to receive it. */
+                ip = code + f.ret;
+                budget--;
+                SYNC();
+                budget = budget0 = rebudget(vm, budget);
+                if (budget <= 0)
+                    goto check;
+                DISPATCH();
+            }
+        }
         CONTINUE_AT(code + f.ret);
     }
     CASE(END) {
@@ -567,4 +580,6 @@ void vm_free(VM *vm)
     mbox_free_all(vm);
     free(vm->stats);
     free(vm->base_dir);
+    vfs_close(vm->vfs);
+    vm->vfs = NULL;
 }
