@@ -83,13 +83,16 @@ int help_print_topic(FILE *out, const char *topic)
 void help_print_overview(FILE *out)
 {
     fprintf(out, "MVM - Micro Virtual Machine\n\n"
-                 "usage: mvm run FILE.kar [options] [-- ARGS...]   assemble and run a program\n"
+                 "usage: mvm run FILE.kar [options] [-- ARGS...]   assemble and run a program (alias: irun)\n"
                  "       mvm check FILE.kar                         assemble only, report errors\n"
                  "       mvm tokenise FILE.kar                      print the parsed instructions\n"
-                 "       mvm help [TOPIC]                           help on an instruction or system call\n"
+                 "       mvm resume SNAPSHOT [options]              continue a saved machine\n"
+                 "       mvm vfs [--vfs FILE] ls|cat|put|get|rm|mkdir|info ...   use the VFS image\n"
+                 "       mvm help [TOPIC]                           help on an instruction, system call or error\n"
                  "       mvm version                                print the version\n\n"
                  "options: --quantum N --memory WORDS --stack WORDS --max-processes N --max-steps N\n"
-                 "         --trace --stats --seed N --config FILE\n\n"
+                 "         --trace --stats --seed N --config FILE --vfs FILE\n"
+                 "         --snapshot-every N --snapshot FILE\n\n"
                  "instructions:");
     for (int op = 0; op < OP_END; op++)
         fprintf(out, "%s%s", op % 10 == 0 ? "\n  " : " ", op_info[op].mnemonic);
