@@ -13,6 +13,8 @@
 #   ; run-args: ARGS        program arguments, passed after `--`
 #   ; stdin: TEXT           a line of standard input (TEXT and a newline; in order)
 #   ; stdin-raw: TEXT       TEXT without a newline (ends the input)
+# Files under a lib/ directory are helper programs (spawned or exec'd by the tests), not
+# tests: they are skipped when a directory is searched.
 # Without stdin directives standard input is /dev/null. Stdout must equal the expect
 # lines exactly. Prints `golden: N passed, N failed`; exit status 1 if any failed.
 set -u
@@ -57,7 +59,7 @@ files=()
 while IFS= read -r f; do
     files+=("$f")
 done < <(for t in "${targets[@]}"; do
-             if [ -d "$t" ]; then find "$t" -type f -name '*.kar'
+             if [ -d "$t" ]; then find "$t" -type f -name '*.kar' ! -path '*/lib/*'
              elif [ -f "$t" ]; then echo "$t"
              else echo "run-golden: no such file or directory: $t" >&2; fi
          done | LC_ALL=C sort)
