@@ -39,9 +39,12 @@ LDLIBS  := -lcjson -lsqlite3 -ledit -lm
 DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev clang
 DEPS_STAMP := build/.deps-ok
 
-SRC_DIRS := src/asm src/vm src/kernel src/vfs src/cli
+SRC_DIRS := src/asm src/vm src/kernel src/vfs src/stdlib src/cli
 SRCS     := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
-OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+# The standard library (MVM assembly) is embedded in the binary as a generated C file.
+STDLIB_KAR := $(sort $(wildcard src/stdlib/*/*.kar))
+STDLIB_GEN := $(BUILD)/gen/stdlib_files.c
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/stdlib_files.o
 LIB_OBJS := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -63,6 +66,13 @@ $(MVM): $(OBJS)
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(STDLIB_GEN): $(STDLIB_KAR) tools/embed-stdlib.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-stdlib.sh $@ $(STDLIB_KAR)
+
+$(BUILD)/gen/stdlib_files.o: $(STDLIB_GEN) | $(DEPS_STAMP)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)

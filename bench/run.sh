@@ -26,6 +26,7 @@ BENCHES=(
     "procs|$here/procs.kar|300320000|procs: 1000 children done"
     "pingpong|$here/pingpong.kar|12000028|500000"
     "spawnmany|$here/spawnmany.kar|1400004|100000"
+    "strings|$here/strings.kar|22700007|100000"
 )
 
 if ! command -v "$MVM" >/dev/null 2>&1 && [ ! -x "$MVM" ]; then

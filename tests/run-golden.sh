@@ -14,7 +14,9 @@
 #   ; stdin: TEXT           a line of standard input (TEXT and a newline; in order)
 #   ; stdin-raw: TEXT       TEXT without a newline (ends the input)
 # Files under a lib/ directory are helper programs (spawned or exec'd by the tests), not
-# tests: they are skipped when a directory is searched.
+# tests: they are skipped when a directory is searched; so are the files of a directory
+# holding a `.module` marker file (user library modules, which must sit beside the test
+# that calls them: SPEC 7).
 # Without stdin directives standard input is /dev/null. Stdout must equal the expect
 # lines exactly. Prints `golden: N passed, N failed`; exit status 1 if any failed.
 set -u
@@ -97,6 +99,7 @@ END { if (nin) print "stdin\t1" }
 '
 
 for f in "${files[@]}"; do
+    [ -e "$(dirname "$f")/.module" ] && continue
     want_exit=0
     args=""
     runargs=""

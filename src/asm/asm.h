@@ -20,7 +20,8 @@
 #include "../vm/program.h"
 
 typedef struct AsmOptions {
-    /* Reserved for library lookup (SPEC 7): directory of the stdlib, NULL = built in. */
+    /* Library lookup (SPEC 7): a directory laid out like src/stdlib (MODULE/FUNCTION.kar)
+     * used instead of the library embedded in mvm; NULL = the embedded one. */
     const char *stdlib_dir;
 } AsmOptions;
 

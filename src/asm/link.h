@@ -20,4 +20,8 @@ bool link_function(Assembler *as, const char *name, size_t len, uint32_t caller,
 /* Is `name` a library function (for HELP topics)? */
 bool link_is_function(const Assembler *as, const char *name, size_t len);
 
+/* The library function closest to a misspelt name, written into buf[cap] and returned;
+ * NULL when none is close. */
+const char *link_suggest(const char *name, size_t len, char *buf, size_t cap);
+
 #endif

@@ -467,7 +467,10 @@ static bool topic_operand(Assembler *as, Stmt *st, const Token *t)
     if (!known_topic(as, s, n)) {
         char q[64];
         /* The suggestion costs a few thousand steps: only for an error that will show. */
+        char fn[160];
         const char *near = diags_wanted(&as->u->diags, DIAG_LINES) ? suggest_topic(s, n) : NULL;
+        if (!near && diags_wanted(&as->u->diags, DIAG_LINES))
+            near = link_suggest(s, n, fn, sizeof fn);
         if (near)
             error_at(as, t->col, "unknown help topic %s; did you mean '%s'?", QUOTE(q, s, n), near);
         else
@@ -757,9 +760,12 @@ static void resolve_fixups(Assembler *as)
                         label_hint(u, f, hint, sizeof hint));
             continue;
         } else if (!link_function(as, f->name, f->len, u->index, &target, &unit)) {
+            const char *lh = label_hint(u, f, hint, sizeof hint);
+            char fn[160], fh[200] = "";
+            if (!*lh && diags_wanted(&u->diags, DIAG_FIXUPS) && link_suggest(f->name, f->len, fn, sizeof fn))
+                snprintf(fh, sizeof fh, "; did you mean '%s'?", fn);
             fixup_error(as, f, "unknown function %s (%s, %d)%s", QUOTE(q, f->name, f->len),
-                        error_name(ERR_MISSING_LIBRARY), ERR_MISSING_LIBRARY,
-                        label_hint(u, f, hint, sizeof hint));
+                        error_name(ERR_MISSING_LIBRARY), ERR_MISSING_LIBRARY, *lh ? lh : fh);
             continue;
         }
         Instr *in = &as->prog->code[f->instr];   /* after link_function: code may move */

@@ -195,10 +195,10 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
-static Program *assemble(const char *file)
+static Program *assemble(const Cli *cli)
 {
-    AsmOptions opt = { 0 };
-    return asm_assemble_file(file, &opt, stderr, NULL);
+    AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib };
+    return asm_assemble_file(cli->file, &opt, stderr, NULL);
 }
 
 static int cmd_run(Cli *cli)
@@ -207,7 +207,7 @@ static int cmd_run(Cli *cli)
         return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
     if (check_snapshot_options(cli))
         return EXIT_USAGE;
-    Program *prog = assemble(cli->file);
+    Program *prog = assemble(cli);
     if (!prog)
         return EXIT_USAGE;
     VmOptions o = {
@@ -218,6 +218,7 @@ static int cmd_run(Cli *cli)
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
+        .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
     };
     static VM vm;
@@ -271,6 +272,7 @@ static int cmd_resume(Cli *cli)
     VmOptions o = {
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
+        .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
     };
     static VM vm;
@@ -290,7 +292,7 @@ static int cmd_check(Cli *cli, bool print_tokens)
 {
     if (!cli->file)
         return bad_usage("%s: which program?", cli->command);
-    Program *prog = assemble(cli->file);
+    Program *prog = assemble(cli);
     if (!prog)
         return EXIT_USAGE;
     if (print_tokens)
@@ -316,6 +318,7 @@ static int cmd_help(int argc, char **argv)
     }
     if (help_print_topic(stdout, topic) != 0) {
         fprintf(stderr, "mvm: no help for '%s' (try 'mvm help' for the list of topics)\n", topic);
+        help_suggest(stderr, topic);
         return 1;
     }
     return 0;

@@ -51,7 +51,7 @@ static int load_from_host(VM *vm, const char *path, Program **out)
         return ERR_FILE_ACCESS;
     }
     fflush(vm->out);
-    AsmOptions opt = { 0 };
+    AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir };
     *out = asm_assemble_file(full, &opt, vm->err, NULL);
     free(full);
     return *out ? 0 : ERR_INVALID_FORMAT;
@@ -69,7 +69,7 @@ int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
     e = vfs_hook_read_program(vm, path, &src, &srclen);
     if (e == 0) {
         fflush(vm->out);
-        AsmOptions opt = { 0 };
+        AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir };
         *out = asm_assemble_source(path, src, srclen, &opt, vm->err, NULL);
         free(src);
         e = *out ? 0 : ERR_INVALID_FORMAT;

@@ -23,6 +23,7 @@ typedef struct VmOptions {
     const char *vfs_path;        /* the VFS image file; NULL = "vfs.fs" in the current directory */
     uint64_t snapshot_every;     /* save the machine every N global instructions (0 = never) */
     const char *snapshot_path;   /* ... to this file, replaced atomically each time */
+    const char *stdlib_dir;      /* library directory for spawn/exec; NULL = the embedded one */
 } VmOptions;
 
 struct Vfs;

@@ -120,9 +120,29 @@ void sig_return(Proc *p, Frame f)
     p->reg[REG_SIGR] = f.saved_sig;
 }
 
+/* A fault inside a library function is the CALL's (SPEC 10): discard the library frames
+ * above the calling unit and report the CALL instruction. Returns the unit name of the
+ * function called from there (for the diagnostic), or NULL when pc is not in a library. */
+static const char *unwind_library(Proc *p, uint32_t *pc)
+{
+    const Program *prog = p->prog;
+    const char *fn = NULL;
+    while (prog->info[*pc].unit != 0 && p->fp > 0 && p->frames[p->fp - 1].kind == FRAME_LIBRARY) {
+        fn = prog->units[prog->info[*pc].unit].name;
+        *pc = p->frames[--p->fp].ret - 1;
+    }
+    return fn;
+}
+
 bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
 {
     int sig = error_info[code].signal;
+    const char *fn = unwind_library(p, &pc);
+    char why[256];
+    if (fn) {
+        snprintf(why, sizeof why, "%s (in %s)", detail ? detail : error_info[code].why, fn);
+        detail = why;
+    }
     if (p->handler[sig] && !(p->handling & (1u << sig))) {
         p->reg[REG_ENSF] = 1;
         p->reg[REG_ESF] = code;

@@ -1,17 +1,1554 @@
 /*
- * snapshot.c - TEMPORARY: replaced by the real serializer in this session's work.
+ * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
+ *
+ * ---------------------------------------------------------------------------------------
+ * The snapshot file, format version 1
+ * ---------------------------------------------------------------------------------------
+ * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
+ * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
+ * so the file does not depend on the compiler's layout.
+ *
+ *   header, 56 bytes
+ *      0  magic        8 bytes  89 'M' 'V' 'M' 'S' 'N' 'A' 'P'
+ *      8  version      u32      SNAP_VERSION: the layout of everything below the header
+ *     12  header_size  u32      56
+ *     16  isa          u64      fingerprint of the instruction set, registers, types and
+ *                               signals (isa_fingerprint): saved code is only meaningful
+ *                               to an mvm that numbers them the same way
+ *     24  check_int    u64      0x0102030405060708  (the writer's byte order was right)
+ *     32  check_num    u64      the bits of the double 370.5  (IEEE 754 doubles)
+ *     40  body_len     u64      bytes of the body, a multiple of 8
+ *     48  header_sum   u64      checksum of bytes 0..47
+ *   body, body_len bytes: six sections in this order, each
+ *          tag (4 ASCII bytes), u32 0, u64 length, then `length` bytes of content;
+ *        then zero bytes up to a multiple of 8
+ *   checksum  u64  checksum of everything before it (header and body)
+ *
+ *   checksum: FNV-1a 64 taken a 64-bit little-endian word at a time,
+ *        h = 0xcbf29ce484222325;  for each word w: h = (h ^ w) * 0x100000001b3
+ *     Each step is a bijection of h, so any change confined to one word always changes
+ *     the result. The magic, the header layout and the checksum never change between
+ *     format versions, so any version can tell "damaged" from "newer".
+ *
+ *   MACH  the machine
+ *        str version of mvm that wrote it (for messages)
+ *        i64 memory_size heap_start stack_size call_depth quantum max_processes
+ *            mailbox_capacity hertz seed                       (the configuration)
+ *        u64 steps  u64 switches  i64 next_pid  i64 regions  u64 rng
+ *        u8 pid1_ended  i64 pid1_code
+ *        u64 resume_used   instructions the first process of RING has already run of
+ *                          its quantum (0: it starts a fresh quantum)
+ *        i64 last_run      PID of the process that ran last (0: none), so that the
+ *                          context-switch count goes on as in an uninterrupted run
+ *        str base_dir      directory of PID 1's program (empty: none)
+ *        u64 n, then n x (i64 pid, u64 icount)   --stats rows of ended processes
+ *   PROG  every distinct Program (processes that share one after fork share it again)
+ *        u32 n, then n x
+ *          str path
+ *          u32 ncode; ncode x Instr (u8 op a b c, u32 aux, u64 mask, i64 imm[3]);
+ *                     ncode x InstrInfo (u32 line col unit text)
+ *          u32 nunits; each: str path, str name, u32 first end nlines,
+ *                     (nlines + 2) x u32 line_pc
+ *          u32 ncalls; each: u32 nargs, 10 x u8 reg, 10 x i64 imm, u32 callee_unit
+ *          u32 nstrings; each: str
+ *          u64 text_len, text_len bytes (the statement texts, each ending in NUL)
+ *   PAGE  every distinct memory page (a page shared by fork or share_m is stored once)
+ *        u32 n, then n x
+ *          u8 shared, u64 live[4], u64 start[4], u16 k, k x i64: words 0..k-1 (the
+ *          words from k on are zero)
+ *   PROC  every control block, zombies included, in increasing PID order
+ *        u32 n, then n x
+ *          i64 pid  i64 parent (0: none)  u8 state  i64 exit_code  u64 icount
+ *          u32 pending  u32 handling
+ *          unless EXITED (a zombie keeps nothing else):
+ *            u32 program (index into PROG)  u32 pc
+ *            55 x i64 reg, 55 x u8 type
+ *            u32 sp, sp x i64 (data stack, bottom first)
+ *            u32 fp, fp x (u32 ret, u8 kind, u8 saved_sig, u16 sig)
+ *            32 x u32 handler
+ *            i64 sleep_left   milliseconds of sleep still to go (-1: no deadline)
+ *            memory: u64 size heap_start heap_used, u8 whole_heap_free,
+ *                    u32 nfree, nfree x (u64 start, u64 len),
+ *                    u32 npages, npages x (u64 page number, u32 index into PAGE)
+ *   MBOX  mailboxes and link requests
+ *        u64 nslots (ids 1..nslots), then per slot u8 present; when present:
+ *          i64 pid[2], u8 ended[2], u8 closed, and for each end u32 count, count x i64
+ *          (its queue, oldest first)
+ *        u64 nrequests, nrequests x (i64 from, i64 to)
+ *   RING  the ready ring in run order, starting with the process that runs next
+ *        u32 n, n x i64 pid
+ *
+ * What is recomputed rather than stored: reference counts (a page's refs is the number
+ * of page tables pointing at it; tables are rebuilt private to each process), the family
+ * links (from the parent PIDs: children lists come back newest first, as they were),
+ * zombie counts, process counts, typed-register masks and the host-clock sleep deadlines
+ * (now + what was left).
+ *
+ * Loading trusts nothing before the checksums match, and nothing after: every count is
+ * checked against the bytes left before anything is allocated (so an allocation is at
+ * most a small multiple of the file's size), and every index the interpreter follows
+ * without checking (registers, jump targets, call sites, strings, frames, handlers,
+ * page numbers) is checked against what it points into.
  */
 #include "snapshot.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../vm/errors.h"
+#include "mailbox.h"
+#include "sched.h"
+
+#define SNAP_VERSION     1u
+#define SNAP_HEADER_SIZE 56u
+#define SNAP_CHECK_INT   0x0102030405060708ULL
+#define SNAP_CHECK_NUM   370.5
+#define SNAP_TAIL_SIZE   8u
+
+static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' };
+
+enum { SEC_MACH, SEC_PROG, SEC_PAGE, SEC_PROC, SEC_MBOX, SEC_RING, SEC_COUNT };
+static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBOX", "RING" };
+
+/* Encoded sizes used to bound counts before allocating. */
+#define INSTR_BYTES    40u
+#define INFO_BYTES     16u
+#define CALL_BYTES     (4u + MAX_CALL_ARGS + 8u * MAX_CALL_ARGS + 4u)
+#define PAGE_MIN_BYTES (1u + 8u * 8u + 2u)
+#define FRAME_BYTES    8u
+#define EXTENT_BYTES   16u
+#define MAPPING_BYTES  12u
+
+/* ---------------------------------------------------------------- checksum */
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME  0x100000001b3ULL
+
+static uint64_t get_le64(const uint8_t *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static void put_le64(uint8_t *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++, v >>= 8)
+        b[i] = (uint8_t)v;
+}
+
+/* Continue hash h over n bytes (n a multiple of 8), a little-endian word at a time. */
+static uint64_t checksum(uint64_t h, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i + 8 <= n; i += 8)
+        h = (h ^ get_le64(b + i)) * FNV_PRIME;
+    return h;
+}
+
+static uint64_t double_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (uint8_t)*s) * FNV_PRIME;
+    return (h ^ 0xFF) * FNV_PRIME;
+}
+
+static uint64_t hash_int(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * FNV_PRIME;
+}
+
+/* What saved code and registers mean: change any of it and old snapshots are refused. */
+static uint64_t isa_fingerprint(void)
+{
+    uint64_t h = FNV_OFFSET;
+    h = hash_int(h, OP_COUNT);
+    for (int op = 0; op < OP_COUNT; op++) {
+        h = hash_str(h, op_info[op].mnemonic);
+        h = hash_str(h, op_info[op].operands);
+        h = hash_int(h, (uint64_t)op_info[op].default_dst);
+    }
+    h = hash_int(h, REG_COUNT);
+    h = hash_int(h, REG_ZERO);
+    h = hash_int(h, TYPE_COUNT);
+    for (int t = 0; t < TYPE_COUNT; t++)
+        h = hash_str(h, type_names[t]);
+    h = hash_int(h, SIG_MAX);
+    for (int s = 0; s <= SIG_MAX; s++) {
+        h = hash_str(h, signal_info[s].name);
+        h = hash_int(h, signal_info[s].action);
+    }
+    h = hash_int(h, PAGE_WORDS);
+    h = hash_int(h, MAX_CALL_ARGS);
+    h = hash_int(h, PROC_STATE_COUNT);
+    h = hash_int(h, FRAME_SIGNAL);
+    return h;
+}
+
+/* ---------------------------------------------------------------- pointer sets */
+
+/* Distinct pointers in first-seen order, with their index (open addressing). */
+typedef struct PtrSet {
+    const void **items;        /* by index */
+    uint32_t     n, items_cap;
+    const void **keys;         /* hash table of keys ... */
+    uint32_t    *idx;          /* ... and their index */
+    size_t       cap;          /* a power of two, or 0 */
+} PtrSet;
+
+static size_t ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static void set_free(PtrSet *s)
+{
+    free(s->items);
+    free(s->keys);
+    free(s->idx);
+    memset(s, 0, sizeof *s);
+}
+
+static int set_grow(PtrSet *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    const void **keys = calloc(cap, sizeof *keys);
+    uint32_t *idx = malloc(cap * sizeof *idx);
+    if (!keys || !idx) {
+        free(keys);
+        free(idx);
+        return -1;
+    }
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->keys[i])
+            continue;
+        size_t j = ptr_hash(s->keys[i]) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = s->keys[i];
+        idx[j] = s->idx[i];
+    }
+    free(s->keys);
+    free(s->idx);
+    s->keys = keys;
+    s->idx = idx;
+    s->cap = cap;
+    return 0;
+}
+
+/* Add p if new. Returns its index, or -1 when out of host memory. */
+static int64_t set_add(PtrSet *s, const void *p)
+{
+    if ((size_t)(s->n + 1) * 2 > s->cap && set_grow(s) != 0)
+        return -1;
+    size_t j = ptr_hash(p) & (s->cap - 1);
+    while (s->keys[j]) {
+        if (s->keys[j] == p)
+            return s->idx[j];
+        j = (j + 1) & (s->cap - 1);
+    }
+    if (s->n == s->items_cap) {
+        uint32_t cap = s->items_cap ? s->items_cap * 2 : 64;
+        const void **items = realloc(s->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        s->items = items;
+        s->items_cap = cap;
+    }
+    s->keys[j] = p;
+    s->idx[j] = s->n;
+    s->items[s->n] = p;
+    return s->n++;
+}
+
+/* Index of p, which must have been added. */
+static uint32_t set_index(const PtrSet *s, const void *p)
+{
+    size_t j = ptr_hash(p) & (s->cap - 1);
+    while (s->keys[j] != p)
+        j = (j + 1) & (s->cap - 1);
+    return s->idx[j];
+}
+
+/* ================================================================ saving */
+
+/* Output, in two passes: the first only counts (f == NULL) to learn each section's
+ * length; the second writes through a buffer, hashing as it goes. */
+#define WBUF_SIZE (1u << 16)   /* a multiple of 8: the checksum sees whole words */
+
+typedef struct Writer {
+    FILE    *f;
+    uint64_t n;                    /* bytes so far */
+    uint64_t hash;
+    int      error;                /* errno of the first failed write, or EIO */
+    uint64_t sec_len[SEC_COUNT];   /* learnt in the counting pass */
+    uint64_t sec_start;
+    size_t   len;                  /* bytes in buf */
+    uint8_t  buf[WBUF_SIZE];
+} Writer;
+
+static void w_flush(Writer *w)
+{
+    if (!w->f || w->len == 0)
+        return;
+    w->hash = checksum(w->hash, w->buf, w->len);
+    if (fwrite(w->buf, 1, w->len, w->f) != w->len && !w->error)
+        w->error = errno ? errno : EIO;
+    w->len = 0;
+}
+
+static void w_bytes(Writer *w, const void *p, size_t n)
+{
+    w->n += n;
+    if (!w->f)
+        return;
+    const uint8_t *b = p;
+    while (n > 0) {
+        size_t k = WBUF_SIZE - w->len < n ? WBUF_SIZE - w->len : n;
+        memcpy(w->buf + w->len, b, k);
+        w->len += k;
+        b += k;
+        n -= k;
+        if (w->len == WBUF_SIZE)
+            w_flush(w);
+    }
+}
+
+static void w_u8(Writer *w, uint8_t v) { w_bytes(w, &v, 1); }
+
+static void w_u16(Writer *w, uint16_t v)
+{
+    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    w_bytes(w, b, 2);
+}
+
+static void w_u32(Writer *w, uint32_t v)
+{
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    w_bytes(w, b, 4);
+}
+
+static void w_u64(Writer *w, uint64_t v)
+{
+    uint8_t b[8];
+    put_le64(b, v);
+    w_bytes(w, b, 8);
+}
+
+static void w_i64(Writer *w, int64_t v) { w_u64(w, (uint64_t)v); }
+
+static void w_mem(Writer *w, const char *s, size_t n)
+{
+    w_u32(w, (uint32_t)n);
+    w_bytes(w, s, n);
+}
+
+static void w_str(Writer *w, const char *s) { w_mem(w, s ? s : "", s ? strlen(s) : 0); }
+
+static void w_section(Writer *w, int sec)
+{
+    w_bytes(w, sec_tag[sec], 4);
+    w_u32(w, 0);
+    w_u64(w, w->sec_len[sec]);
+    w->sec_start = w->n;
+}
+
+static void w_section_end(Writer *w, int sec)
+{
+    uint64_t len = w->n - w->sec_start;
+    if (!w->f)
+        w->sec_len[sec] = len;
+    else if (len != w->sec_len[sec] && !w->error)
+        w->error = EIO;   /* cannot happen: the machine did not move between passes */
+}
+
+/* The distinct programs and pages of the machine. */
+typedef struct SaveSet {
+    PtrSet progs, pages;
+    Proc  *first;          /* the process that runs next */
+    uint64_t resume_used;
+    int64_t  now_ms;
+} SaveSet;
+
+static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
+{
+    const VmOptions *o = &vm->opt;
+    w_section(w, SEC_MACH);
+    w_str(w, MVM_VERSION);
+    w_i64(w, o->memory_size);
+    w_i64(w, o->heap_start);
+    w_i64(w, o->stack_size);
+    w_i64(w, o->call_depth);
+    w_i64(w, o->quantum);
+    w_i64(w, o->max_processes);
+    w_i64(w, o->mailbox_capacity);
+    w_i64(w, o->hertz);
+    w_u64(w, o->seed);
+    w_u64(w, vm->steps);
+    w_u64(w, vm->switches);
+    w_i64(w, vm->next_pid);
+    w_i64(w, vm->regions);
+    w_u64(w, vm->rng);
+    w_u8(w, vm->pid1_ended);
+    w_i64(w, vm->pid1_code);
+    w_u64(w, ss->resume_used);
+    w_i64(w, vm->last_run ? vm->last_run->pid : 0);
+    w_str(w, vm->base_dir);
+    w_u64(w, vm->nstats);
+    for (size_t i = 0; i < vm->nstats; i++) {
+        w_i64(w, vm->stats[i].pid);
+        w_u64(w, vm->stats[i].icount);
+    }
+    w_section_end(w, SEC_MACH);
+}
+
+static void write_program(Writer *w, const Program *p)
+{
+    w_str(w, p->path);
+    w_u32(w, p->ncode);
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        const Instr *in = &p->code[i];
+        w_u8(w, in->op);
+        w_u8(w, in->a);
+        w_u8(w, in->b);
+        w_u8(w, in->c);
+        w_u32(w, in->aux);
+        w_u64(w, in->mask);
+        for (int k = 0; k < 3; k++)
+            w_i64(w, in->imm[k]);
+    }
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        const InstrInfo *f = &p->info[i];
+        w_u32(w, f->line);
+        w_u32(w, f->col);
+        w_u32(w, f->unit);
+        w_u32(w, f->text);
+    }
+    w_u32(w, p->nunits);
+    for (uint32_t u = 0; u < p->nunits; u++) {
+        const Unit *un = &p->units[u];
+        w_str(w, un->path);
+        w_str(w, un->name);
+        w_u32(w, un->first);
+        w_u32(w, un->end);
+        w_u32(w, un->nlines);
+        for (uint64_t l = 0; l < (uint64_t)un->nlines + 2; l++)
+            w_u32(w, un->line_pc[l]);
+    }
+    w_u32(w, p->ncalls);
+    for (uint32_t i = 0; i < p->ncalls; i++) {
+        const CallSite *cs = &p->calls[i];
+        w_u32(w, cs->nargs);
+        w_bytes(w, cs->reg, MAX_CALL_ARGS);
+        for (int k = 0; k < MAX_CALL_ARGS; k++)
+            w_i64(w, cs->imm[k]);
+        w_u32(w, cs->callee_unit);
+    }
+    w_u32(w, p->nstrings);
+    for (uint32_t i = 0; i < p->nstrings; i++)
+        w_mem(w, p->strings[i].bytes, p->strings[i].len);
+    w_u64(w, p->text_len);
+    w_bytes(w, p->text_pool, p->text_len);
+}
+
+static void write_page(Writer *w, const Page *pg)
+{
+    w_u8(w, pg->shared ? 1 : 0);
+    for (unsigned i = 0; i < PAGE_WORDS / 64; i++)
+        w_u64(w, pg->live[i]);
+    for (unsigned i = 0; i < PAGE_WORDS / 64; i++)
+        w_u64(w, pg->start[i]);
+    unsigned k = PAGE_WORDS;
+    while (k > 0 && pg->w[k - 1] == 0)
+        k--;
+    w_u16(w, (uint16_t)k);
+    for (unsigned i = 0; i < k; i++)
+        w_i64(w, pg->w[i]);
+}
+
+static void write_memory(Writer *w, const Memory *m, const PtrSet *pages)
+{
+    w_u64(w, m->size);
+    w_u64(w, m->heap_start);
+    w_u64(w, m->heap_used);
+    w_u8(w, m->free == NULL);
+    w_u32(w, m->free ? m->nfree : 0);
+    for (uint32_t i = 0; m->free && i < m->nfree; i++) {
+        w_u64(w, m->free[i].start);
+        w_u64(w, m->free[i].len);
+    }
+    uint32_t n = 0;
+    for (uint32_t d = 0; d < m->ndir; d++)
+        for (uint32_t i = 0; m->dir[d] && i < DIR_FANOUT; i++)
+            n += m->dir[d]->page[i] != NULL;
+    w_u32(w, n);
+    for (uint32_t d = 0; d < m->ndir; d++) {
+        const PageTable *t = m->dir[d];
+        for (uint32_t i = 0; t && i < DIR_FANOUT; i++) {
+            if (!t->page[i])
+                continue;
+            w_u64(w, (uint64_t)d << DIR_SHIFT | i);
+            w_u32(w, set_index(pages, t->page[i]));
+        }
+    }
+}
+
+static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
+{
+    w_i64(w, p->pid);
+    w_i64(w, p->parent ? p->parent->pid : 0);
+    w_u8(w, (uint8_t)p->state);
+    w_i64(w, p->exit_code);
+    w_u64(w, p->icount);
+    w_u32(w, p->pending);
+    w_u32(w, p->handling);
+    if (p->state == PROC_EXITED)
+        return;
+    w_u32(w, set_index(&ss->progs, p->prog));
+    w_u32(w, p->pc);
+    for (int r = 0; r < REG_COUNT; r++)
+        w_i64(w, p->reg[r]);
+    w_bytes(w, p->type, REG_COUNT);
+    w_u32(w, p->sp);
+    for (uint32_t i = 0; i < p->sp; i++)
+        w_i64(w, p->stack[i]);
+    w_u32(w, p->fp);
+    for (uint32_t i = 0; i < p->fp; i++) {
+        w_u32(w, p->frames[i].ret);
+        w_u8(w, p->frames[i].kind);
+        w_u8(w, p->frames[i].saved_sig);
+        w_u16(w, p->frames[i].unused);
+    }
+    for (int s = 0; s <= SIG_MAX; s++)
+        w_u32(w, p->handler[s]);
+    int64_t left = -1;
+    if (p->sleep_until_ms != 0)
+        left = p->sleep_until_ms > ss->now_ms ? p->sleep_until_ms - ss->now_ms : 0;
+    w_i64(w, left);
+    write_memory(w, &p->mem, &ss->pages);
+}
+
+static void write_mailboxes(Writer *w, VM *vm)
+{
+    w_u64(w, vm->nmailboxes);
+    for (uint64_t i = 0; i < vm->nmailboxes; i++) {
+        const Mailbox *m = vm->mailboxes[i];
+        w_u8(w, m != NULL);
+        if (!m)
+            continue;
+        w_i64(w, m->pid[0]);
+        w_i64(w, m->pid[1]);
+        w_u8(w, m->ended[0]);
+        w_u8(w, m->ended[1]);
+        w_u8(w, m->closed);
+        for (int e = 0; e < 2; e++) {
+            const MsgQueue *q = &m->q[e];
+            w_u32(w, q->count);
+            for (uint32_t k = 0; k < q->count; k++)
+                w_i64(w, q->buf[(q->head + k) % q->cap]);
+        }
+    }
+    w_u64(w, vm->nrequests);
+    for (size_t i = 0; i < vm->nrequests; i++) {
+        w_i64(w, vm->requests[i].from);
+        w_i64(w, vm->requests[i].to);
+    }
+}
+
+static void write_body(Writer *w, VM *vm, const SaveSet *ss)
+{
+    write_machine(w, vm, ss);
+
+    w_section(w, SEC_PROG);
+    w_u32(w, ss->progs.n);
+    for (uint32_t i = 0; i < ss->progs.n; i++)
+        write_program(w, ss->progs.items[i]);
+    w_section_end(w, SEC_PROG);
+
+    w_section(w, SEC_PAGE);
+    w_u32(w, ss->pages.n);
+    for (uint32_t i = 0; i < ss->pages.n; i++)
+        write_page(w, ss->pages.items[i]);
+    w_section_end(w, SEC_PAGE);
+
+    w_section(w, SEC_PROC);
+    uint32_t n = 0;
+    for (size_t i = 0; i < vm->ntable; i++)
+        n += vm->table[i] != NULL;
+    w_u32(w, n);
+    for (size_t i = 0; i < vm->ntable; i++)
+        if (vm->table[i])
+            write_proc(w, vm->table[i], ss);
+    w_section_end(w, SEC_PROC);
+
+    w_section(w, SEC_MBOX);
+    write_mailboxes(w, vm);
+    w_section_end(w, SEC_MBOX);
+
+    w_section(w, SEC_RING);
+    uint32_t nring = 0;
+    Proc *q = ss->first;
+    if (q)
+        do nring++; while ((q = q->next) != ss->first);
+    w_u32(w, nring);
+    if ((q = ss->first))
+        do w_i64(w, q->pid); while ((q = q->next) != ss->first);
+    w_section_end(w, SEC_RING);
+
+    static const uint8_t zeros[8];
+    w_bytes(w, zeros, (8 - w->n % 8) % 8);
+}
+
+static void write_header(Writer *w, uint64_t body_len)
+{
+    uint8_t h[SNAP_HEADER_SIZE] = { 0 };
+    memcpy(h, snap_magic, 8);
+    uint8_t v[8];
+    put_le64(v, (uint64_t)SNAP_VERSION | (uint64_t)SNAP_HEADER_SIZE << 32);
+    memcpy(h + 8, v, 8);
+    put_le64(h + 16, isa_fingerprint());
+    put_le64(h + 24, SNAP_CHECK_INT);
+    put_le64(h + 32, double_bits(SNAP_CHECK_NUM));
+    put_le64(h + 40, body_len);
+    put_le64(h + 48, checksum(FNV_OFFSET, h, 48));
+    w_bytes(w, h, sizeof h);
+}
+
+/* Who runs next, and how much of its quantum it has had (see snapshot.h and interp.c's
+ * check_carefully): at the end of a full quantum the successor runs next. */
+static void choose_first(VM *vm, SaveSet *ss)
+{
+    Proc *h = vm->head;
+    ss->first = h;
+    ss->resume_used = vm->resume_used;
+    if (!h || vm->current != h)
+        return;
+    bool fresh_turn = vm->steps == vm->turn_start;   /* picked, not run yet */
+    if (vm->resume_used == 0 && !fresh_turn && h->next != h)
+        ss->first = h->next;
+}
+
+static int collect(VM *vm, SaveSet *ss)
+{
+    for (size_t i = 0; i < vm->ntable; i++) {
+        const Proc *p = vm->table[i];
+        if (!p || p->state == PROC_EXITED)
+            continue;
+        if (set_add(&ss->progs, p->prog) < 0)
+            return -1;
+        const Memory *m = &p->mem;
+        for (uint32_t d = 0; d < m->ndir; d++)
+            for (uint32_t k = 0; m->dir[d] && k < DIR_FANOUT; k++)
+                if (m->dir[d]->page[k] && set_add(&ss->pages, m->dir[d]->page[k]) < 0)
+                    return -1;
+    }
+    return 0;
+}
+
+/* fsync the directory holding path, so the rename itself is durable. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 int snapshot_save(VM *vm, const char *path)
 {
-    fprintf(vm->err, "mvm: snapshots are not available yet (%s not written)\n", path);
-    return -1;
+    fflush(vm->out);   /* what was printed before the snapshot point is out */
+    SaveSet ss = { 0 };
+    choose_first(vm, &ss);
+    ss.now_ms = host_time_ms();
+    Writer *w = calloc(1, sizeof *w);
+    char *tmp = malloc(strlen(path) + 5);
+    const char *why = NULL;
+    FILE *f = NULL;
+    if (!w || !tmp || collect(vm, &ss) != 0) {
+        why = strerror(ENOMEM);
+        goto done;
+    }
+    sprintf(tmp, "%s.tmp", path);
+
+    write_body(w, vm, &ss);   /* counting pass */
+    uint64_t body_len = w->n;
+    uint64_t sec_len[SEC_COUNT];
+    memcpy(sec_len, w->sec_len, sizeof sec_len);
+    memset(w, 0, sizeof *w);
+    memcpy(w->sec_len, sec_len, sizeof sec_len);
+
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+        why = strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        goto done;
+    }
+    w->f = f;
+    w->hash = FNV_OFFSET;
+    write_header(w, body_len);
+    write_body(w, vm, &ss);
+    w_flush(w);
+    uint8_t sum[8];
+    put_le64(sum, w->hash);
+    errno = 0;
+    int e = w->error;
+    if (!e && w->n != SNAP_HEADER_SIZE + body_len)
+        e = EIO;
+    if (!e && fwrite(sum, 1, 8, f) != 8)
+        e = errno ? errno : EIO;
+    if (!e && fflush(f) != 0)
+        e = errno;
+    if (!e && fsync(fileno(f)) != 0)
+        e = errno;
+    if (fclose(f) != 0 && !e)
+        e = errno ? errno : EIO;
+    f = NULL;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        why = strerror(e);
+        unlink(tmp);
+        goto done;
+    }
+    sync_dir(path);
+
+done:
+    if (why)
+        fprintf(vm->err, "mvm: cannot write snapshot %s: %s\n", path, why);
+    set_free(&ss.progs);
+    set_free(&ss.pages);
+    free(tmp);
+    free(w);
+    return why ? -1 : 0;
+}
+
+/* ================================================================ loading */
+
+/* A bounds-checked cursor. The first problem is kept in `bad`; after it every read gives
+ * zeros and every count check fails, so parsing winds down without further harm. */
+typedef struct Reader {
+    const uint8_t *p, *end;
+    const char    *bad;
+} Reader;
+
+static void r_fail(Reader *r, const char *why)
+{
+    if (!r->bad)
+        r->bad = why;
+    r->p = r->end;
+}
+
+static uint64_t r_left(const Reader *r) { return (uint64_t)(r->end - r->p); }
+
+static const uint8_t *r_take(Reader *r, uint64_t n)
+{
+    if (r->bad || r_left(r) < n) {
+        r_fail(r, "a section ends too early");
+        return NULL;
+    }
+    const uint8_t *b = r->p;
+    r->p += n;
+    return b;
+}
+
+static uint64_t r_uint(Reader *r, int bytes)
+{
+    const uint8_t *b = r_take(r, (uint64_t)bytes);
+    uint64_t v = 0;
+    for (int i = bytes - 1; b && i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+static uint8_t  r_u8(Reader *r)  { return (uint8_t)r_uint(r, 1); }
+static uint16_t r_u16(Reader *r) { return (uint16_t)r_uint(r, 2); }
+static uint32_t r_u32(Reader *r) { return (uint32_t)r_uint(r, 4); }
+static uint64_t r_u64(Reader *r) { return r_uint(r, 8); }
+static int64_t  r_i64(Reader *r) { return (int64_t)r_uint(r, 8); }
+
+/* A count of items each taking at least `each` bytes, at most `max`. */
+static uint64_t r_count(Reader *r, int bytes, uint64_t each, uint64_t max, const char *why)
+{
+    uint64_t n = r_uint(r, bytes);
+    if (n > max || (each && n > r_left(r) / each)) {
+        r_fail(r, why);
+        return 0;
+    }
+    return n;
+}
+
+static bool r_bool(Reader *r)
+{
+    uint8_t v = r_u8(r);
+    if (v > 1)
+        r_fail(r, "a flag is neither 0 nor 1");
+    return v == 1;
+}
+
+/* A str as a new NUL-terminated string (*len its length); NULL on failure. */
+static char *r_str(Reader *r, uint32_t *len)
+{
+    uint32_t n = (uint32_t)r_count(r, 4, 1, UINT32_MAX - 1, "a string is longer than its section");
+    const uint8_t *b = r_take(r, n);
+    if (!b)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        r_fail(r, "out of memory");
+        return NULL;
+    }
+    memcpy(s, b, n);
+    s[n] = 0;
+    if (len)
+        *len = n;
+    return s;
+}
+
+static bool r_section(Reader *r, int sec, Reader *sub)
+{
+    const uint8_t *tag = r_take(r, 4);
+    if (!tag || memcmp(tag, sec_tag[sec], 4) != 0 || r_u32(r) != 0) {
+        r_fail(r, "sections out of order");
+        return false;
+    }
+    uint64_t len = r_u64(r);
+    const uint8_t *b = r_take(r, len);
+    if (!b)
+        return false;
+    *sub = (Reader){ b, b + len, NULL };
+    return true;
+}
+
+/* The sub-reader of a section is finished: it must have been read exactly. */
+static void r_section_end(Reader *r, Reader *sub)
+{
+    if (sub->bad)
+        r_fail(r, sub->bad);
+    else if (sub->p != sub->end)
+        r_fail(r, "a section is longer than its contents");
+}
+
+/* Everything being built, so that a failure can take it all down again. */
+typedef struct Loader {
+    VM       *vm;
+    Program **progs;
+    uint32_t  nprogs;
+    Page    **pages;
+    uint32_t  npages;
+    int64_t   last_run;
+    int64_t   now_ms;
+} Loader;
+
+/* ---- programs ---- */
+
+static bool in_unit(const Unit *u, uint64_t i) { return i >= u->first && i <= u->end; }
+
+/* May module code (a unit that returns at its OP_END) run at pc with `depth` frames
+ * below? Falling off a module pops a frame, so there must be one. */
+static bool depth_ok(const Program *p, uint32_t pc, uint32_t depth)
+{
+    uint32_t u = p->info[pc].unit;
+    return depth > 0 || p->code[p->units[u].end].aux == 0;
+}
+
+static const char *check_program(const Program *p)
+{
+    if (p->ncode == 0 || p->nunits == 0)
+        return "a program without code";
+    if (p->text_len == 0 || p->text_pool[p->text_len - 1] != 0)
+        return "a program's text pool is not terminated";
+    for (uint32_t u = 0; u < p->nunits; u++) {
+        const Unit *un = &p->units[u];
+        if (un->first > un->end || un->end >= p->ncode || p->code[un->end].op != OP_END ||
+            p->code[un->end].aux > 1)
+            return "a program unit is out of range";
+        for (uint64_t l = 0; l < (uint64_t)un->nlines + 2; l++)
+            if (!in_unit(un, un->line_pc[l]))
+                return "a line table points outside its unit";
+    }
+    if (p->code[p->units[0].end].aux != 0)
+        return "the main unit returns at its end";
+    for (uint32_t i = 0; i < p->ncalls; i++) {
+        const CallSite *cs = &p->calls[i];
+        if (cs->nargs > MAX_CALL_ARGS || cs->callee_unit >= p->nunits)
+            return "a call site is out of range";
+        for (int k = 0; k < MAX_CALL_ARGS; k++)
+            if (cs->reg[k] >= REG_COUNT)
+                return "a call site names no register";
+    }
+    for (uint32_t i = 0; i < p->ncode; i++) {
+        const Instr *in = &p->code[i];
+        const InstrInfo *f = &p->info[i];
+        if (f->unit >= p->nunits || !in_unit(&p->units[f->unit], i) || f->text >= p->text_len)
+            return "an instruction's source information is out of range";
+        if (in->op >= OP_COUNT || in->a >= REG_COUNT || in->b >= REG_COUNT || in->c >= REG_COUNT)
+            return "an instruction is not valid";
+        const char *ops = op_info[in->op].operands;
+        const uint8_t slot[3] = { in->a, in->b, in->c };
+        for (int k = 0; k < 3 && ops[k]; k++)
+            if ((ops[k] == 'D' || ops[k] == 'd' || ops[k] == 'W') && slot[k] >= REG_ZERO)
+                return "an instruction writes no register";
+        const Unit *un = &p->units[f->unit];
+        switch (in->op) {
+        case OP_JMP: case OP_JZ: case OP_JNZ:
+            if (in->imm[0] < 0 || !in_unit(un, (uint64_t)in->imm[0]) || in->aux > 1)
+                return "a jump leaves its unit";
+            break;
+        case OP_CALL:
+            if (in->aux >= p->ncalls || in->imm[0] < 0 || (uint64_t)in->imm[0] >= p->ncode)
+                return "a call is out of range";
+            break;
+        case OP_STR: case OP_HELP:
+            if (in->aux >= p->nstrings)
+                return "a string literal is out of range";
+            break;
+        case OP_SETTYPE:
+            if (in->aux >= TYPE_COUNT)
+                return "an unknown type";
+            break;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+static Program *load_program(Reader *r)
+{
+    Program *p = calloc(1, sizeof *p);
+    if (!p) {
+        r_fail(r, "out of memory");
+        return NULL;
+    }
+    p->refs = 1;
+    p->path = r_str(r, NULL);
+    uint32_t n = (uint32_t)r_count(r, 4, INSTR_BYTES + INFO_BYTES, UINT32_MAX, "too many instructions");
+    if (n && (!(p->code = malloc(n * sizeof *p->code)) || !(p->info = malloc(n * sizeof *p->info))))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return p;
+    p->ncode = n;
+    for (uint32_t i = 0; i < n; i++) {
+        Instr *in = &p->code[i];
+        in->op = r_u8(r);
+        in->a = r_u8(r);
+        in->b = r_u8(r);
+        in->c = r_u8(r);
+        in->aux = r_u32(r);
+        in->mask = r_u64(r);
+        for (int k = 0; k < 3; k++)
+            in->imm[k] = r_i64(r);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        InstrInfo *f = &p->info[i];
+        f->line = r_u32(r);
+        f->col = r_u32(r);
+        f->unit = r_u32(r);
+        f->text = r_u32(r);
+    }
+    n = (uint32_t)r_count(r, 4, 4 + 4 + 12 + 8, UINT32_MAX, "too many units");
+    if (n && !(p->units = calloc(n, sizeof *p->units)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return p;
+    p->nunits = n;
+    for (uint32_t u = 0; u < n && !r->bad; u++) {
+        Unit *un = &p->units[u];
+        un->path = r_str(r, NULL);
+        un->name = r_str(r, NULL);
+        un->first = r_u32(r);
+        un->end = r_u32(r);
+        uint64_t nlines = r_count(r, 4, 4, UINT32_MAX - 2, "a line table is longer than its section");
+        if (!r->bad && r_left(r) / 4 < nlines + 2)
+            r_fail(r, "a line table is longer than its section");
+        if (r->bad)
+            break;
+        if (!(un->line_pc = malloc((nlines + 2) * sizeof *un->line_pc))) {
+            r_fail(r, "out of memory");
+            break;
+        }
+        un->nlines = (uint32_t)nlines;
+        for (uint64_t l = 0; l < nlines + 2; l++)
+            un->line_pc[l] = r_u32(r);
+    }
+    n = (uint32_t)r_count(r, 4, CALL_BYTES, UINT32_MAX, "too many call sites");
+    if (n && !(p->calls = malloc(n * sizeof *p->calls)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return p;
+    p->ncalls = n;
+    for (uint32_t i = 0; i < n; i++) {
+        CallSite *cs = &p->calls[i];
+        cs->nargs = r_u32(r);
+        for (int k = 0; k < MAX_CALL_ARGS; k++)
+            cs->reg[k] = r_u8(r);
+        for (int k = 0; k < MAX_CALL_ARGS; k++)
+            cs->imm[k] = r_i64(r);
+        cs->callee_unit = r_u32(r);
+    }
+    n = (uint32_t)r_count(r, 4, 4, UINT32_MAX, "too many strings");
+    if (n && !(p->strings = calloc(n, sizeof *p->strings)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return p;
+    p->nstrings = n;
+    for (uint32_t i = 0; i < n && !r->bad; i++)
+        p->strings[i].bytes = r_str(r, &p->strings[i].len);
+    uint64_t len = r_count(r, 8, 1, UINT32_MAX, "the text pool is longer than its section");
+    const uint8_t *b = r_take(r, len);
+    if (r->bad)
+        return p;
+    if (len && !(p->text_pool = malloc(len))) {
+        r_fail(r, "out of memory");
+        return p;
+    }
+    if (len)
+        memcpy(p->text_pool, b, len);
+    p->text_len = len;
+    const char *why = check_program(p);
+    if (why)
+        r_fail(r, why);
+    return p;
+}
+
+/* ---- the machine ---- */
+
+static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
+{
+    VM *vm = ld->vm;
+    VmOptions o = *cmd;   /* what the resuming command line decides */
+    free(r_str(r, NULL)); /* the writer's version: informational */
+    o.memory_size = r_i64(r);
+    o.heap_start = r_i64(r);
+    o.stack_size = r_i64(r);
+    o.call_depth = r_i64(r);
+    o.quantum = r_i64(r);
+    o.max_processes = r_i64(r);
+    o.mailbox_capacity = r_i64(r);
+    o.hertz = r_i64(r);
+    o.seed = r_u64(r);
+    if (o.memory_size < 2 || (uint64_t)o.memory_size > MAX_MEMORY_SIZE || o.heap_start < 1 ||
+        o.heap_start >= o.memory_size || o.stack_size < 1 || o.stack_size > MAX_STACK_SIZE ||
+        o.call_depth < 1 || o.call_depth > MAX_CALL_DEPTH || o.quantum < 1 || o.quantum > MAX_QUANTUM ||
+        o.max_processes < 1 || o.max_processes > MAX_PROCESSES || o.mailbox_capacity < 1 ||
+        o.mailbox_capacity > MAX_MAILBOX_CAP || o.hertz < 0)
+        r_fail(r, "the configuration is out of range");
+    vm->opt = o;
+    vm->steps = r_u64(r);
+    vm->switches = r_u64(r);
+    vm->next_pid = r_i64(r);
+    vm->regions = r_i64(r);
+    vm->rng = r_u64(r);
+    vm->pid1_ended = r_bool(r);
+    vm->pid1_code = r_i64(r);
+    vm->resume_used = r_u64(r);
+    ld->last_run = r_i64(r);
+    if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)o.quantum)
+        r_fail(r, "the machine's counters are out of range");
+    uint32_t len = 0;
+    char *dir = r_str(r, &len);
+    if (dir && len == 0) {
+        free(dir);
+        dir = NULL;
+    }
+    free(vm->base_dir);
+    vm->base_dir = dir;
+    uint64_t n = r_count(r, 8, 16, SIZE_MAX / sizeof *vm->stats, "too many statistics rows");
+    if (n && !(vm->stats = malloc(n * sizeof *vm->stats)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return;
+    vm->nstats = vm->stats_cap = n;
+    for (uint64_t i = 0; i < n; i++) {
+        vm->stats[i].pid = r_i64(r);
+        vm->stats[i].icount = r_u64(r);
+    }
+}
+
+static void load_programs(Reader *r, Loader *ld)
+{
+    uint32_t n = (uint32_t)r_count(r, 4, 4 + 4 + 4 + 4 + 4 + 8, UINT32_MAX, "too many programs");
+    if (n && !(ld->progs = calloc(n, sizeof *ld->progs)))
+        r_fail(r, "out of memory");
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        ld->progs[i] = load_program(r);
+        ld->nprogs = i + 1;
+    }
+}
+
+static void load_pages(Reader *r, Loader *ld)
+{
+    uint32_t n = (uint32_t)r_count(r, 4, PAGE_MIN_BYTES, UINT32_MAX, "too many pages");
+    if (n && !(ld->pages = calloc(n, sizeof *ld->pages)))
+        r_fail(r, "out of memory");
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        Page *pg = mem_page_create();
+        if (!pg) {
+            r_fail(r, "out of memory");
+            break;
+        }
+        ld->pages[i] = pg;
+        ld->npages = i + 1;
+        pg->shared = r_bool(r);
+        for (unsigned k = 0; k < PAGE_WORDS / 64; k++)
+            pg->live[k] = r_u64(r);
+        for (unsigned k = 0; k < PAGE_WORDS / 64; k++) {
+            pg->start[k] = r_u64(r);
+            if (pg->start[k] & ~pg->live[k])
+                r_fail(r, "a page has a block start on a dead word");
+        }
+        uint16_t words = r_u16(r);
+        if (words > PAGE_WORDS)
+            r_fail(r, "a page has too many words");
+        for (unsigned k = 0; k < words && !r->bad; k++)
+            pg->w[k] = r_i64(r);
+    }
+}
+
+static const char *load_memory(Reader *r, Loader *ld, Memory *m)
+{
+    const VmOptions *o = &ld->vm->opt;
+    uint64_t size = r_u64(r), heap_start = r_u64(r), heap_used = r_u64(r);
+    if (r->bad)
+        return NULL;
+    if (size != (uint64_t)o->memory_size || heap_start != (uint64_t)o->heap_start || heap_used > size)
+        return "an address space does not match the configuration";
+    mem_init(m, size, heap_start);
+    m->heap_used = heap_used;
+    bool whole = r_bool(r);
+    uint32_t n = (uint32_t)r_count(r, 4, EXTENT_BYTES, UINT32_MAX, "too many free extents");
+    if (r->bad)
+        return NULL;
+    if (whole && n)
+        return "a free list is both whole and explicit";
+    Extent *ext = malloc(((size_t)n + 1) * sizeof *ext);
+    if (!ext)
+        return "out of memory";
+    uint64_t prev_end = heap_start;
+    const char *why = NULL;
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        ext[i].start = r_u64(r);
+        ext[i].len = r_u64(r);
+        if (ext[i].start < prev_end || ext[i].len == 0 || ext[i].len > size - ext[i].start)
+            why = "a free list is out of order or out of range";
+        else
+            prev_end = ext[i].start + ext[i].len;
+    }
+    if (!why && !r->bad && mem_set_free(m, whole ? NULL : ext, n) != 0)
+        why = "out of memory";
+    free(ext);
+    if (why || r->bad)
+        return why;
+    n = (uint32_t)r_count(r, 4, MAPPING_BYTES, UINT32_MAX, "too many mapped pages");
+    uint64_t next = 0, limit = (size + PAGE_WORDS - 1) >> PAGE_SHIFT;
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        uint64_t pno = r_u64(r);
+        uint32_t k = r_u32(r);
+        if (r->bad)
+            break;
+        if (pno < next || pno >= limit || k >= ld->npages)
+            return "a page mapping is out of order or out of range";
+        if (mem_map_page(m, pno, ld->pages[k]) != 0)
+            return "out of memory";
+        next = pno + 1;
+    }
+    return NULL;
+}
+
+static void adopt(Proc *parent, Proc *child)
+{
+    child->parent = parent;
+    child->sib_prev = NULL;
+    child->sib_next = parent->children;
+    if (parent->children)
+        parent->children->sib_prev = child;
+    parent->children = child;
+}
+
+/* One control block; it is entered in the table first so that a failure frees it. */
+static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
+{
+    VM *vm = ld->vm;
+    Proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return "out of memory";
+    vm->table[vm->ntable] = p;
+    p->pid = r_i64(r);
+    vm->table_pid[vm->ntable] = p->pid;
+    vm->ntable++;
+    int64_t ppid = r_i64(r);
+    uint8_t state = r_u8(r);
+    p->exit_code = r_i64(r);
+    p->icount = r_u64(r);
+    p->pending = r_u32(r);
+    p->handling = r_u32(r);
+    if (r->bad)
+        return NULL;
+    if (p->pid <= prev_pid || p->pid >= vm->next_pid)
+        return "process IDs are out of order";
+    if (state >= PROC_STATE_COUNT || ((p->pending | p->handling) & 1))
+        return "a process state is not valid";
+    p->state = (ProcState)state;
+    if (ppid) {
+        Proc *parent = ppid > 0 && ppid < p->pid ? proc_find(vm, ppid) : NULL;
+        if (!parent || parent->state == PROC_EXITED)
+            return "a parent is missing";
+        adopt(parent, p);
+        if (p->state == PROC_EXITED)
+            parent->zombie_children++;
+    }
+    vm->nprocs++;
+    if (p->state == PROC_EXITED)
+        return NULL;
+    vm->nlive++;
+    if (p->state == PROC_PAUSED)
+        vm->npaused++;
+
+    uint32_t prog = r_u32(r);
+    p->pc = r_u32(r);
+    if (r->bad)
+        return NULL;
+    if (prog >= ld->nprogs)
+        return "a process runs a missing program";
+    Program *pr = ld->progs[prog];
+    program_retain(pr);
+    p->prog = pr;
+    p->code = pr->code;
+    if (p->pc >= pr->ncode)
+        return "a process's PC is out of range";
+    for (int i = 0; i < REG_COUNT; i++)
+        p->reg[i] = r_i64(r);
+    for (int i = 0; i < REG_COUNT; i++) {
+        uint8_t t = r_u8(r);
+        if (t >= TYPE_COUNT)
+            return "a register has an unknown type";
+        proc_set_type(p, i, t);
+    }
+    if (p->reg[REG_ZERO] != 0 || p->type[REG_ZERO] != TYPE_LONG)
+        return "the zero register is not zero";
+
+    uint32_t sp = (uint32_t)r_count(r, 4, 8, (uint64_t)vm->opt.stack_size, "a data stack is too deep");
+    if (sp && !(p->stack = malloc(sp * sizeof *p->stack)))
+        return "out of memory";
+    p->sp = p->stack_cap = sp;
+    for (uint32_t i = 0; i < sp; i++)
+        p->stack[i] = r_i64(r);
+    uint32_t fp = (uint32_t)r_count(r, 4, FRAME_BYTES, (uint64_t)vm->opt.call_depth, "a call stack is too deep");
+    if (fp && !(p->frames = malloc(fp * sizeof *p->frames)))
+        return "out of memory";
+    p->fp = p->frames_cap = fp;
+    for (uint32_t i = 0; i < fp && !r->bad; i++) {
+        Frame *f = &p->frames[i];
+        f->ret = r_u32(r);
+        f->kind = r_u8(r);
+        f->saved_sig = r_u8(r);
+        f->unused = r_u16(r);
+        if (f->ret >= pr->ncode || f->kind > FRAME_SIGNAL ||
+            (f->kind == FRAME_SIGNAL && (f->unused == 0 || f->unused > SIG_MAX)) ||
+            !depth_ok(pr, f->ret, i))
+            return "a call-stack frame is out of range";
+    }
+    if (r->bad)
+        return NULL;
+    if (!depth_ok(pr, p->pc, fp))
+        return "a process runs a module without a frame to return to";
+    for (int s = 0; s <= SIG_MAX; s++) {
+        p->handler[s] = r_u32(r);
+        if (p->handler[s] && !in_unit(&pr->units[0], p->handler[s] - 1))
+            return "a signal handler is out of range";
+    }
+    int64_t left = r_i64(r);
+    if (left < -1 || left > INT64_MAX / 2)
+        return "a sleep is out of range";
+    p->sleep_until_ms = left >= 0 ? ld->now_ms + left : 0;
+    if (p->state == PROC_SLEEPING && left < 0)
+        return "a sleeping process has no deadline";
+    if (left >= 0 && (p->state == PROC_SLEEPING || p->state == PROC_PAUSED))
+        vm->sleepers = true;
+    return r->bad ? NULL : load_memory(r, ld, &p->mem);
+}
+
+static void load_procs(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    uint32_t n = (uint32_t)r_count(r, 4, 8 + 8 + 1 + 8 + 8 + 4 + 4, (uint64_t)vm->opt.max_processes,
+                                   "too many processes");
+    if (r->bad)
+        return;
+    if (n && (!(vm->table = malloc(n * sizeof *vm->table)) ||
+              !(vm->table_pid = malloc(n * sizeof *vm->table_pid)))) {
+        r_fail(r, "out of memory");
+        return;
+    }
+    vm->table_cap = n;
+    int64_t prev = 0;
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        const char *why = load_proc(r, ld, prev);
+        if (why)
+            r_fail(r, why);
+        prev = vm->table_pid[vm->ntable - 1];
+    }
+}
+
+static void load_mailboxes(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    uint64_t n = r_count(r, 8, 1, SIZE_MAX / sizeof(Mailbox *), "too many mailboxes");
+    if (n && !(vm->mailboxes = calloc(n, sizeof *vm->mailboxes)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return;
+    vm->nmailboxes = vm->mailboxes_cap = n;
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        if (!r_bool(r))
+            continue;
+        Mailbox *m = calloc(1, sizeof *m);
+        if (!m) {
+            r_fail(r, "out of memory");
+            return;
+        }
+        vm->mailboxes[i] = m;
+        m->id = (int64_t)i + 1;
+        m->pid[0] = r_i64(r);
+        m->pid[1] = r_i64(r);
+        m->ended[0] = r_bool(r);
+        m->ended[1] = r_bool(r);
+        m->closed = r_bool(r);
+        if (m->pid[0] < 1 || m->pid[1] < 1 || m->pid[0] == m->pid[1] || m->pid[0] >= vm->next_pid ||
+            m->pid[1] >= vm->next_pid)
+            r_fail(r, "a mailbox joins processes that never existed");
+        for (int e = 0; e < 2 && !r->bad; e++) {
+            MsgQueue *q = &m->q[e];
+            uint32_t count = (uint32_t)r_count(r, 4, 8, (uint64_t)vm->opt.mailbox_capacity,
+                                               "a mailbox holds too many messages");
+            if (count && !(q->buf = malloc(count * sizeof *q->buf))) {
+                r_fail(r, "out of memory");
+                return;
+            }
+            q->cap = q->count = count;
+            for (uint32_t k = 0; k < count; k++)
+                q->buf[k] = r_i64(r);
+        }
+    }
+    uint64_t nreq = r_count(r, 8, 16, SIZE_MAX / sizeof(LinkRequest), "too many link requests");
+    if (nreq && !(vm->requests = malloc(nreq * sizeof *vm->requests)))
+        r_fail(r, "out of memory");
+    if (r->bad)
+        return;
+    vm->nrequests = vm->requests_cap = nreq;
+    for (uint64_t i = 0; i < nreq; i++) {
+        vm->requests[i].from = r_i64(r);
+        vm->requests[i].to = r_i64(r);
+    }
+}
+
+static void load_ring(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    uint32_t n = (uint32_t)r_count(r, 4, 8, (uint64_t)vm->nprocs, "the ready ring is too long");
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        Proc *p = proc_find(vm, r_i64(r));
+        if (!p || p->state != PROC_READY || p->next) {
+            r_fail(r, "the ready ring holds a process that is not ready");
+            return;
+        }
+        sched_enqueue(vm, p);   /* appended before the head: run order is kept */
+    }
+    vm->resched = false;
+}
+
+/* Read the whole file. Returns the bytes (and *size), or NULL after a message. */
+static uint8_t *read_file(const char *path, size_t *size, FILE *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(err, "mvm: %s: cannot open: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(err, "mvm: %s: not an MVM snapshot (not a regular file)\n", path);
+        close(fd);
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    uint8_t *b = malloc(n ? n : 1);
+    if (!b) {
+        fprintf(err, "mvm: %s: out of memory (%zu bytes)\n", path, n);
+        close(fd);
+        return NULL;
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, b + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    *size = got;   /* a file that shrank while being read is judged as it was read */
+    return b;
+}
+
+/* The checks that come before anything in the file is believed. Returns the body, or
+ * NULL after a message. */
+static const uint8_t *verify(const char *path, const uint8_t *b, size_t size, uint64_t *body_len, FILE *err)
+{
+    if (size == 0) {
+        fprintf(err, "mvm: %s: not an MVM snapshot (empty file)\n", path);
+        return NULL;
+    }
+    if (memcmp(b, snap_magic, size < 8 ? size : 8) != 0) {
+        fprintf(err, "mvm: %s: not an MVM snapshot\n", path);
+        return NULL;
+    }
+    if (size < SNAP_HEADER_SIZE) {
+        fprintf(err, "mvm: %s: truncated (%zu bytes, not even a header)\n", path, size);
+        return NULL;
+    }
+    if (checksum(FNV_OFFSET, b, 48) != get_le64(b + 48)) {
+        fprintf(err, "mvm: %s: corrupted (checksum of the header)\n", path);
+        return NULL;
+    }
+    uint64_t word = get_le64(b + 8);
+    uint32_t version = (uint32_t)word, hsize = (uint32_t)(word >> 32);
+    if (version != SNAP_VERSION || hsize != SNAP_HEADER_SIZE) {
+        fprintf(err, "mvm: %s: made by a different version (snapshot format %" PRIu32
+                ", this mvm %s reads format %u)\n", path, version, MVM_VERSION, SNAP_VERSION);
+        return NULL;
+    }
+    if (get_le64(b + 16) != isa_fingerprint() || get_le64(b + 24) != SNAP_CHECK_INT ||
+        get_le64(b + 32) != double_bits(SNAP_CHECK_NUM)) {
+        fprintf(err, "mvm: %s: made by a different version (its instruction set or number format "
+                "differs from this mvm %s)\n", path, MVM_VERSION);
+        return NULL;
+    }
+    uint64_t len = get_le64(b + 40);
+    uint64_t have = size - SNAP_HEADER_SIZE;
+    if (len % 8 != 0) {
+        fprintf(err, "mvm: %s: corrupted (body length)\n", path);
+        return NULL;
+    }
+    if (have < SNAP_TAIL_SIZE || have - SNAP_TAIL_SIZE < len) {
+        fprintf(err, "mvm: %s: truncated (%zu of %" PRIu64 " bytes)\n", path, size,
+                len + SNAP_HEADER_SIZE + SNAP_TAIL_SIZE);
+        return NULL;
+    }
+    if (have - SNAP_TAIL_SIZE > len) {
+        fprintf(err, "mvm: %s: corrupted (%" PRIu64 " bytes after the end)\n", path,
+                have - SNAP_TAIL_SIZE - len);
+        return NULL;
+    }
+    if (checksum(FNV_OFFSET, b, SNAP_HEADER_SIZE + len) != get_le64(b + SNAP_HEADER_SIZE + len)) {
+        fprintf(err, "mvm: %s: corrupted (checksum)\n", path);
+        return NULL;
+    }
+    *body_len = len;
+    return b + SNAP_HEADER_SIZE;
+}
+
+static void parse(Reader *r, Loader *ld, const VmOptions *opt)
+{
+    void (*const step[SEC_COUNT])(Reader *, Loader *) = {
+        NULL, load_programs, load_pages, load_procs, load_mailboxes, load_ring,
+    };
+    for (int s = 0; s < SEC_COUNT && !r->bad; s++) {
+        Reader sub;
+        if (!r_section(r, s, &sub))
+            break;
+        if (s == SEC_MACH)
+            load_machine(&sub, ld, opt);
+        else
+            step[s](&sub, ld);
+        r_section_end(r, &sub);
+    }
+    /* Only the zero padding may follow. */
+    if (!r->bad && r_left(r) >= 8)
+        r_fail(r, "bytes after the last section");
+    for (const uint8_t *q = r->p; !r->bad && q < r->end; q++)
+        if (*q)
+            r_fail(r, "bytes after the last section");
 }
 
 int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err)
 {
-    (void)vm; (void)opt;
-    fprintf(err, "mvm: %s: snapshots are not available yet\n", path);
-    return -1;
+    size_t size = 0;
+    uint8_t *file = read_file(path, &size, err);
+    if (!file)
+        return -1;
+    uint64_t body_len = 0;
+    const uint8_t *body = verify(path, file, size, &body_len, err);
+    if (!body) {
+        free(file);
+        return -1;
+    }
+
+    Loader ld = { .vm = vm, .now_ms = host_time_ms() };
+    Reader r = { body, body + body_len, NULL };
+    parse(&r, &ld, opt);
+    free(file);
+
+    /* Pages no process maps: none in a good file; free them before the processes go. */
+    for (uint32_t i = 0; i < ld.npages; i++)
+        if (ld.pages[i] && ld.pages[i]->refs == 0)
+            mem_page_destroy(ld.pages[i]);
+    free(ld.pages);
+
+    if (r.bad) {
+        FILE *out = vm->out, *e = vm->err;
+        proc_table_free(vm);   /* before the programs: processes hold references */
+        for (uint32_t i = 0; i < ld.nprogs; i++)
+            program_release(ld.progs[i]);
+        free(ld.progs);
+        vm_free(vm);
+        vm_init(vm, opt);
+        vm->out = out;
+        vm->err = e;
+        if (strcmp(r.bad, "out of memory") == 0)
+            fprintf(err, "mvm: %s: out of memory\n", path);
+        else
+            fprintf(err, "mvm: %s: corrupted (%s)\n", path, r.bad);
+        return -1;
+    }
+    for (uint32_t i = 0; i < ld.nprogs; i++)
+        program_release(ld.progs[i]);   /* the processes hold their own references */
+    free(ld.progs);
+
+    /* Scheduler position (see snapshot.h): the head runs next, with resume_used of its
+     * quantum already spent. */
+    vm->current = NULL;
+    vm->last_run = ld.last_run ? proc_find(vm, ld.last_run) : NULL;
+    vm->run_start = vm->steps;
+    vm->turn_start = vm->steps;
+    vm->next_snapshot = vm->steps + vm->opt.snapshot_every;
+    vm->last_sleep_poll = vm->steps;
+    sched_update_watch(vm);
+    return 0;
 }

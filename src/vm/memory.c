@@ -655,6 +655,51 @@ int mem_share(Memory *from, Memory *to, uint64_t start, uint64_t end)
     return p > last ? ERR_NONE : ERR_MEMORY_ALLOCATION;
 }
 
+/* ---- Snapshots (see memory.h) -------------------------------------------------------- */
+
+Page *mem_page_create(void)
+{
+    return h_calloc(sizeof(Page));
+}
+
+void mem_page_destroy(Page *pg)
+{
+    h_free(pg, sizeof *pg);
+}
+
+int mem_map_page(Memory *m, uint64_t pno, Page *pg)
+{
+    if (pno >= (m->size + PAGE_WORDS - 1) >> PAGE_SHIFT)
+        return -1;
+    PageTable *t = table_for_write(m, pno >> DIR_SHIFT);
+    if (!t)
+        return -1;
+    Page **slot = &t->page[pno & (DIR_FANOUT - 1)];
+    if (*slot)
+        return -1;
+    *slot = pg;
+    pg->refs++;
+    t->used++;
+    m->pages++;
+    return 0;
+}
+
+int mem_set_free(Memory *m, const Extent *ext, uint32_t n)
+{
+    h_free(m->free, m->free_cap * sizeof *m->free);
+    m->free = NULL;
+    m->nfree = m->free_cap = 0;
+    if (!ext)
+        return 0;
+    uint32_t cap = n < 8 ? 8 : n;
+    if (!(m->free = h_malloc(cap * sizeof *m->free)))
+        return -1;
+    memcpy(m->free, ext, n * sizeof *ext);
+    m->nfree = n;
+    m->free_cap = cap;
+    return 0;
+}
+
 /* ---- Statistics ---------------------------------------------------------------------- */
 
 size_t mem_host_bytes(const Memory *m)

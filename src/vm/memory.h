@@ -124,6 +124,21 @@ uint64_t mem_block_size(Memory *m, int64_t addr);
  * the failing one are shared, consistently, and the rest untouched). */
 int  mem_share(Memory *from, Memory *to, uint64_t start, uint64_t end);
 
+/* Rebuilding an address space from a snapshot (kernel/snapshot.c). Every byte counts in
+ * the host budget like any other, so mem_release frees what these build.
+ *   mem_page_create   a zeroed page with refs = 0 (NULL when out of host memory);
+ *   mem_page_destroy  free a page that no table holds (refs == 0);
+ *   mem_map_page      put pg at page number pno of m, where nothing is mapped yet: m's
+ *                     table there is private to m, pg->refs++ (0, or -1 when out of host
+ *                     memory or the slot is taken);
+ *   mem_set_free      m's free list becomes the n extents ext (sorted, disjoint, inside
+ *                     the heap: the caller checks), or "the whole heap" when ext is NULL
+ *                     (0, or -1 when out of host memory). */
+Page *mem_page_create(void);
+void  mem_page_destroy(Page *pg);
+int   mem_map_page(Memory *m, uint64_t pno, Page *pg);
+int   mem_set_free(Memory *m, const Extent *ext, uint32_t n);
+
 /* Host bytes held for this address space, for --stats: directory and free-list arrays,
  * plus each table and page divided by the number of holders (a page by its refs, the
  * table's share of it by the table's refs), so summing over all processes gives the

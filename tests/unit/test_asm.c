@@ -532,7 +532,7 @@ static void test_call(void **state)
     expect_error("CALL f 1 2 3 4 5 6 7 8 9 10 11\nf: RET", ":1:29: error: too many operands for CALL");
     expect_error("CALL", ":1:1: error: too few operands for CALL");
     expect_error("CALL foo", ":1:6: error: unknown function 'foo' (MissingLibraryException, 26)");
-    expect_error("CALL strings.strlen G1", "unknown function 'strings.strlen' (MissingLibraryException, 26)");
+    expect_error("CALL strings.strln G1", "unknown function 'strings.strln' (MissingLibraryException, 26); did you mean 'strings.strlen'?");
     expect_error("CALL fob\nfoo: RET", "unknown function 'fob' (MissingLibraryException, 26); did you mean 'foo'?");
     expect_error("CALL 12", ":1:6: error: expected a function name");
     expect_error("CALL f \"s\"\nf: RET", ":1:8: error: expected a register or an integer literal, got a string literal");

@@ -165,6 +165,24 @@ static void init_rejects_impossible_sizes(void **state)
     mem_release(&m);
 }
 
+/* Host memory is budgeted (memory.c, MEM_HOST_BUDGET = 1 GiB for all address spaces): a
+ * block whose pages cannot fit fails with 11 at once and materialises nothing. */
+static void alloc_beyond_the_host_budget_fails_cleanly(void **state)
+{
+    Memory m;
+    assert_int_equal(mem_init(&m, MAX_MEMORY_SIZE, HEAP), 0);
+    int64_t a = -5;
+    assert_int_equal(mem_alloc(&m, (int64_t)(MAX_MEMORY_SIZE - HEAP), &a), ERR_MEMORY_ALLOCATION);
+    assert_int_equal(mem_alloc(&m, 200000000, &a), ERR_MEMORY_ALLOCATION);   /* 781,250 pages */
+    assert_int_equal(a, -5);
+    assert_int_equal(m.pages, 0);
+    assert_int_equal(m.heap_used, 0);
+    assert_int_equal(mem_alloc(&m, 1000, &a), 0);   /* small blocks still fit */
+    assert_int_equal(a, HEAP);
+    check1(&m);
+    mem_release(&m);
+}
+
 static void null_and_out_of_range_addresses(void **state)
 {
     Memory m;
@@ -995,6 +1013,7 @@ int main(void)
         cmocka_unit_test(fast_paths_agree_with_slow_paths),
         cmocka_unit_test(alloc_gives_zeroed_live_blocks),
         cmocka_unit_test(alloc_rejects_bad_sizes_and_exhaustion),
+        cmocka_unit_test(alloc_beyond_the_host_budget_fails_cleanly),
         cmocka_unit_test(alloc_is_first_fit),
         cmocka_unit_test(free_coalesces),
         cmocka_unit_test(free_rejects_everything_but_a_block_start),
