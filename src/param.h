@@ -27,7 +27,10 @@
 #define MAX_QUANTUM       (1u << 30)
 #define MAX_MAILBOX_CAP   (1u << 20)   /* messages per mailbox direction */
 #define MAX_CALL_ARGS     10           /* CALL copies at most ten arguments into F1..F10 */
-#define MAX_SOURCE_BYTES  (256u << 20) /* a .kar file larger than this is refused, not read */
+#define MAX_SOURCE_BYTES  (64u << 20)  /* a .kar file larger than this is refused, not read:
+                                         assembling 64 MiB already takes ~1 GiB and 2 s */
+#define MEM_HOST_BUDGET   ((size_t)1 << 30) /* host bytes all processes' memory may use together;
+                                         past it allocation fails with 11, never the OOM killer */
 
 /* Memory pages (SPEC 4.5: share_m works on 256-word pages). */
 #define PAGE_SHIFT 8

@@ -60,13 +60,14 @@ void sched_sleep(VM *vm, Proc *p, int64_t ms)
 {
     sched_remove(vm, p);
     p->state = PROC_SLEEPING;
-    p->sleep_until_ms = host_time_ms() + ms;
+    int64_t now = host_time_ms();
+    p->sleep_until_ms = ms > INT64_MAX - now ? INT64_MAX : now + ms;   /* saturate: "forever" */
     sched_note_sleeper(vm);
 }
 
 int64_t sched_wake_sleepers(VM *vm)
 {
-    int64_t now = host_time_ms(), next = INT64_MAX;
+    int64_t now = host_time_ms(), next = -1;
     bool any = false;
     vm->last_sleep_poll = vm->steps;
     for (size_t i = 0; i < vm->ntable; i++) {
@@ -85,7 +86,7 @@ int64_t sched_wake_sleepers(VM *vm)
             sched_enqueue(vm, q);
         } else {
             any = true;
-            if (q->sleep_until_ms < next)
+            if (next < 0 || q->sleep_until_ms < next)
                 next = q->sleep_until_ms;
         }
     }

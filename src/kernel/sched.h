@@ -27,7 +27,8 @@ Proc *sched_next(VM *vm);
 /* Sleeping (SLEEP): p leaves the ring until host time now + ms. */
 void sched_sleep(VM *vm, Proc *p, int64_t ms);
 /* Wake every sleeper whose deadline has passed, in PID order; returns the earliest
- * remaining deadline (ms since the epoch), or INT64_MAX when nobody sleeps. */
+ * remaining deadline (ms since the epoch; INT64_MAX for "forever"), or -1 when nobody
+ * is sleeping (paused sleepers do not count: only a signal can wake them). */
 int64_t sched_wake_sleepers(VM *vm);
 /* A paused sleeper goes back to sleep: make sure the scheduler looks at the clock. */
 void sched_note_sleeper(VM *vm);

@@ -134,6 +134,18 @@ static const char *unwind_library(Proc *p, uint32_t *pc)
     return fn;
 }
 
+/* The statement as written, safe for a terminal: control bytes become '?', and one
+ * longer than STATEMENT_SHOWN characters (a 10 MB string literal) is cut with "...". */
+#define STATEMENT_SHOWN 120
+static void print_statement(FILE *f, const char *text)
+{
+    size_t n = 0;
+    for (; text[n] && n < STATEMENT_SHOWN; n++)
+        fputc((unsigned char)text[n] < 0x20 || text[n] == 0x7F ? '?' : text[n], f);
+    if (text[n])
+        fputs("...", f);
+}
+
 bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
 {
     int sig = error_info[code].signal;
@@ -151,9 +163,10 @@ bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
     }
     fflush(vm->out);
     const Program *prog = p->prog;
-    fprintf(vm->err, "mvm: PID %" PRId64 " (%s) line %" PRIu32 ": %s: %s (%d): %s\n", p->pid,
-            prog->units[prog->info[pc].unit].path, prog->info[pc].line, program_text(prog, pc),
-            error_name(code), code, detail ? detail : error_info[code].why);
+    fprintf(vm->err, "mvm: PID %" PRId64 " (%s) line %" PRIu32 ": ", p->pid,
+            prog->units[prog->info[pc].unit].path, prog->info[pc].line);
+    print_statement(vm->err, program_text(prog, pc));
+    fprintf(vm->err, ": %s (%d): %s\n", error_name(code), code, detail ? detail : error_info[code].why);
     proc_exit(vm, p, 128 + sig);
     return false;
 }

@@ -78,6 +78,10 @@
  *   RING  the ready ring in run order, starting with the process that runs next
  *        u32 n, n x i64 pid
  *
+ * Not stored: what the resuming command line decides (max_steps, trace, stats, the
+ * snapshot options, vfs_path, stdlib_dir), the VFS, input already read, host-clock
+ * readings other than what is left of each sleep.
+ *
  * What is recomputed rather than stored: reference counts (a page's refs is the number
  * of page tables pointing at it; tables are rebuilt private to each process), the family
  * links (from the parent PIDs: children lists come back newest first, as they were),
@@ -308,6 +312,7 @@ static void w_flush(Writer *w)
     if (!w->f || w->len == 0)
         return;
     w->hash = checksum(w->hash, w->buf, w->len);
+    errno = 0;
     if (fwrite(w->buf, 1, w->len, w->f) != w->len && !w->error)
         w->error = errno ? errno : EIO;
     w->len = 0;
@@ -330,25 +335,41 @@ static void w_bytes(Writer *w, const void *p, size_t n)
     }
 }
 
-static void w_u8(Writer *w, uint8_t v) { w_bytes(w, &v, 1); }
-
-static void w_u16(Writer *w, uint16_t v)
+/* An integer of `bytes` bytes, little-endian; straight into the buffer when it fits. */
+static inline void w_uint(Writer *w, uint64_t v, unsigned bytes)
 {
-    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-    w_bytes(w, b, 2);
-}
-
-static void w_u32(Writer *w, uint32_t v)
-{
-    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-    w_bytes(w, b, 4);
-}
-
-static void w_u64(Writer *w, uint64_t v)
-{
+    if (w->f && WBUF_SIZE - w->len >= bytes) {
+        for (unsigned i = 0; i < bytes; i++, v >>= 8)
+            w->buf[w->len + i] = (uint8_t)v;
+        w->len += bytes;
+        w->n += bytes;
+        if (w->len == WBUF_SIZE)
+            w_flush(w);
+        return;
+    }
     uint8_t b[8];
     put_le64(b, v);
-    w_bytes(w, b, 8);
+    w_bytes(w, b, bytes);
+}
+
+static void w_u8(Writer *w, uint8_t v)   { w_uint(w, v, 1); }
+static void w_u16(Writer *w, uint16_t v) { w_uint(w, v, 2); }
+static void w_u32(Writer *w, uint32_t v) { w_uint(w, v, 4); }
+static void w_u64(Writer *w, uint64_t v) { w_uint(w, v, 8); }
+
+/* n 64-bit words (registers, stacks, page words): one copy on a little-endian host. */
+static void w_words(Writer *w, const int64_t *a, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    w_bytes(w, a, n * sizeof *a);
+#else
+    if (!w->f) {
+        w->n += n * 8;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        w_uint(w, (uint64_t)a[i], 8);
+#endif
 }
 
 static void w_i64(Writer *w, int64_t v) { w_u64(w, (uint64_t)v); }
@@ -478,8 +499,7 @@ static void write_page(Writer *w, const Page *pg)
     while (k > 0 && pg->w[k - 1] == 0)
         k--;
     w_u16(w, (uint16_t)k);
-    for (unsigned i = 0; i < k; i++)
-        w_i64(w, pg->w[i]);
+    w_words(w, pg->w, k);
 }
 
 static void write_memory(Writer *w, const Memory *m, const PtrSet *pages)
@@ -495,14 +515,14 @@ static void write_memory(Writer *w, const Memory *m, const PtrSet *pages)
     }
     uint32_t n = 0;
     for (uint32_t d = 0; d < m->ndir; d++)
-        for (uint32_t i = 0; m->dir[d] && i < DIR_FANOUT; i++)
-            n += m->dir[d]->page[i] != NULL;
+        n += m->dir[d] ? m->dir[d]->used : 0;
     w_u32(w, n);
     for (uint32_t d = 0; d < m->ndir; d++) {
         const PageTable *t = m->dir[d];
-        for (uint32_t i = 0; t && i < DIR_FANOUT; i++) {
+        for (uint32_t i = 0, seen = 0; t && seen < t->used && i < DIR_FANOUT; i++) {
             if (!t->page[i])
                 continue;
+            seen++;
             w_u64(w, (uint64_t)d << DIR_SHIFT | i);
             w_u32(w, set_index(pages, t->page[i]));
         }
@@ -522,12 +542,10 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
         return;
     w_u32(w, set_index(&ss->progs, p->prog));
     w_u32(w, p->pc);
-    for (int r = 0; r < REG_COUNT; r++)
-        w_i64(w, p->reg[r]);
+    w_words(w, p->reg, REG_COUNT);
     w_bytes(w, p->type, REG_COUNT);
     w_u32(w, p->sp);
-    for (uint32_t i = 0; i < p->sp; i++)
-        w_i64(w, p->stack[i]);
+    w_words(w, p->stack, p->sp);
     w_u32(w, p->fp);
     for (uint32_t i = 0; i < p->fp; i++) {
         w_u32(w, p->frames[i].ret);
@@ -653,10 +671,12 @@ static int collect(VM *vm, SaveSet *ss)
         if (set_add(&ss->progs, p->prog) < 0)
             return -1;
         const Memory *m = &p->mem;
-        for (uint32_t d = 0; d < m->ndir; d++)
-            for (uint32_t k = 0; m->dir[d] && k < DIR_FANOUT; k++)
-                if (m->dir[d]->page[k] && set_add(&ss->pages, m->dir[d]->page[k]) < 0)
+        for (uint32_t d = 0; d < m->ndir; d++) {
+            const PageTable *t = m->dir[d];
+            for (uint32_t k = 0, seen = 0; t && seen < t->used && k < DIR_FANOUT; k++)
+                if (t->page[k] && (seen++, set_add(&ss->pages, t->page[k]) < 0))
                     return -1;
+        }
     }
     return 0;
 }
@@ -912,6 +932,8 @@ static const char *check_program(const Program *p)
             if ((ops[k] == 'D' || ops[k] == 'd' || ops[k] == 'W') && slot[k] >= REG_ZERO)
                 return "an instruction writes no register";
         const Unit *un = &p->units[f->unit];
+        if ((in->op == OP_END) != (i == un->end))
+            return "a unit's end is misplaced";
         switch (in->op) {
         case OP_JMP: case OP_JZ: case OP_JNZ:
             if (in->imm[0] < 0 || !in_unit(un, (uint64_t)in->imm[0]) || in->aux > 1)

@@ -20,7 +20,8 @@ int snapshot_save(VM *vm, const char *path);
 /* Fill a freshly vm_init'ed vm from the snapshot at path, verifying everything first:
  * a truncated, corrupted or foreign file is a clear message on err and returns -1 with
  * vm left empty (vm_free is safe). The options that do not change the machine
- * (max_steps, trace, stats, snapshot_every/path) are taken from opt, not the file. */
+ * (max_steps, trace, stats, snapshot_every/path, vfs_path, stdlib_dir) are taken from
+ * opt, not the file. */
 int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err);
 
 #endif

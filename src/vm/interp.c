@@ -108,9 +108,12 @@ static Proc *pick_next(VM *vm)
     for (;;) {
         if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
             int64_t next = sched_wake_sleepers(vm);
-            if (!vm->head && next != INT64_MAX) {
+            if (!vm->head && next >= 0) {
+                /* Nobody can run: sleep on the host clock (in steps of at most a second,
+                 * so a deadline centuries away cannot overflow), never busy-wait. */
+                int64_t wait_ms = next - host_time_ms();
                 fflush(vm->out);
-                sleep_ns((next - host_time_ms()) * 1000000);   /* nobody can run: no busy loop */
+                sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
                 continue;
             }
         }

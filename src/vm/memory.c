@@ -42,7 +42,6 @@
 
 /* 1 GiB: about 480,000 pages (123M words) for all processes together; 250 processes can
  * each fill the default 1M-word address space. Creating that much takes about a second. */
-#define MEM_HOST_BUDGET ((size_t)1 << 30)
 
 static size_t host_bytes;   /* bytes held through the functions below, all processes */
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# run.sh [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] - build and run the
+# assembler/VM fuzzer.
+#
+#   tests/fuzz/run.sh          build build/fuzz/fuzz_asm, replay tests/fuzz/regressions/*,
+#                              then fuzz for 60 s
+#   tests/fuzz/run.sh 600      fuzz for 10 minutes
+#   tests/fuzz/run.sh 0        build and replay the regressions only
+#   tests/fuzz/run.sh --keep-going 600
+#                              UBSan reports do not stop the run (a separate build,
+#                              fuzz_asm_recover): useful while a known UB bug is unfixed;
+#                              the summary lists every distinct UB site seen
+#
+# The target (fuzz_asm.c) assembles arbitrary bytes and runs whatever assembles for at most
+# 2000 instructions in a tiny VM, under AddressSanitizer, UBSan and LeakSanitizer
+# (clang -fsanitize=fuzzer,address,undefined), with a virtual clock (SLEEP takes no real
+# time) and an in-memory VFS. The working corpus is build/fuzz/corpus, seeded from
+# tests/programs/**/*.kar and examples/*.kar; crash inputs land in build/fuzz/artifacts/.
+# Keep a crash input as tests/fuzz/regressions/NAME.kar (or, when it makes a valid golden
+# test with expect directives, under tests/programs/regression/).
+# Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
+set -u
+
+keep_going=0
+if [ "${1:-}" = --keep-going ]; then
+    keep_going=1
+    shift
+fi
+secs=60
+if [ $# -gt 0 ] && [ "$1" != -- ]; then
+    secs=$1
+    shift
+fi
+[ $# -gt 0 ] && [ "$1" = -- ] && shift
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+out=build/fuzz
+mkdir -p "$out/corpus" "$out/artifacts" "$out/run"
+
+CC=${CC:-clang}
+srcs=$(find src -name '*.c' ! -path src/cli/main.c | LC_ALL=C sort)
+# The standard library is embedded as a generated C file (as the Makefile does).
+if [ -f tools/embed-stdlib.sh ]; then
+    mkdir -p "$out/gen"
+    # shellcheck disable=SC2046
+    sh tools/embed-stdlib.sh "$out/gen/stdlib_files.c.tmp" $(printf '%s\n' src/stdlib/*/*.kar | LC_ALL=C sort) ||
+        { echo "fuzz: embedding the standard library failed"; exit 2; }
+    if cmp -s "$out/gen/stdlib_files.c.tmp" "$out/gen/stdlib_files.c"; then
+        rm -f "$out/gen/stdlib_files.c.tmp"
+    else
+        mv "$out/gen/stdlib_files.c.tmp" "$out/gen/stdlib_files.c"
+    fi
+    srcs="$srcs $out/gen/stdlib_files.c"
+fi
+bin=$out/fuzz_asm
+recover=-fno-sanitize-recover=undefined
+if [ "$keep_going" = 1 ]; then
+    bin=$out/fuzz_asm_recover
+    recover=-fsanitize-recover=undefined
+fi
+# Rebuild when any source, header or the harness is newer than the binary.
+if [ ! -x "$bin" ] || [ -n "$(find src tests/fuzz/fuzz_asm.c "$out/gen" -newer "$bin" \( -name '*.c' -o -name '*.h' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
+    # The clock and sleep of the MVM sources become the harness's virtual ones.
+    # shellcheck disable=SC2086
+    if ! "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined $recover \
+            -std=gnu17 -D_GNU_SOURCE -Isrc \
+            -Dclock_gettime=mvm_fuzz_clock_gettime -Dnanosleep=mvm_fuzz_nanosleep \
+            -o "$bin" tests/fuzz/fuzz_asm.c $srcs -lcjson -lsqlite3 -ledit -lm; then
+        echo "fuzz: build failed"
+        exit 2
+    fi
+fi
+bin=$root/$bin
+
+# Seeds: copy once (libFuzzer names corpus files by content hash, so copies are harmless).
+for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
+    cp -n "$f" "$out/corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+done
+
+# Host programs for exec and spawn (SPEC 10: paths relative to PID 1's program, which the
+# harness names fuzz.kar in the run directory): a.kar runs, b.kar forks, c.kar has an error.
+printf 'PRINTR 1\n' >"$out/run/a.kar"
+printf 'LIT S1 8\nSYSCALL\nPRINTR R2\n' >"$out/run/b.kar"
+printf 'ADDD G1\n' >"$out/run/c.kar"
+cp examples/*.kar "$out/run/" 2>/dev/null
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
+if [ "$keep_going" = 1 ]; then
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=0:halt_on_error=0}
+else
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+fi
+
+# Replay the regression inputs first: each must run clean.
+regs=()
+for f in tests/fuzz/regressions/*; do
+    [ -f "$f" ] && [ "$(basename "$f")" != README.md ] && regs+=("$root/$f")
+done
+replay_fail=0
+if [ ${#regs[@]} -gt 0 ]; then
+    if ! (cd "$out/run" && "$bin" -runs=1 -timeout=10 "${regs[@]}" >"$root/$out/replay.log" 2>&1 </dev/null) ||
+       grep -q 'runtime error' "$out/replay.log"; then
+        replay_fail=1
+        echo "fuzz: a regression input fails; see $out/replay.log"
+        grep -m5 -E 'ERROR|runtime error|SUMMARY' "$out/replay.log"
+    fi
+fi
+
+fuzz_fail=0
+if [ "$secs" -gt 0 ]; then
+    # Run from an empty directory: programs may name host .kar files relative to theirs.
+    (cd "$out/run" && "$bin" -max_len=4096 -max_total_time="$secs" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "-dict=$root/tests/fuzz/kar.dict" "-artifact_prefix=$root/$out/artifacts/" \
+        "$@" "$root/$out/corpus" >"$root/$out/fuzz.log" 2>&1 </dev/null) || fuzz_fail=1
+fi
+
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -o '[0-9]*$')
+cov=$(grep -oE 'cov: [0-9]+' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+ncorpus=$(find "$out/corpus" -type f | wc -l)
+if [ "$secs" -gt 0 ]; then
+    if [ "$fuzz_fail" = 1 ]; then
+        verdict="FAILED: $(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$out/fuzz.log" | head -c 200); input in $out/artifacts/, log $out/fuzz.log"
+    else
+        verdict="clean"
+    fi
+    if [ "$keep_going" = 1 ]; then
+        ub=$(grep -o '[^ ]*: runtime error: [^:]*' "$out/fuzz.log" | sed 's/: runtime error: /: /' | sort -u)
+        if [ -n "$ub" ]; then
+            fuzz_fail=1
+            verdict="$verdict; UB at: $(echo "$ub" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+        fi
+    fi
+    echo "fuzz: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
+else
+    echo "fuzz: regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
+fi
+[ "$replay_fail" = 0 ] && [ "$fuzz_fail" = 0 ]
