@@ -120,7 +120,8 @@ static Proc *pick_next(VM *vm)
         Proc *p = sched_next(vm);
         if (!p)
             return NULL;
-        if (p->pending && !sig_deliver(vm, p))
+        /* Signals go at the start of a turn; a turn resumed from a snapshot is not new. */
+        if (p->pending && !vm->resume_used && !sig_deliver(vm, p))
             continue;   /* it ended or paused: it left the ring */
         if (p != vm->last_run)
             vm->switches++;
@@ -143,13 +144,16 @@ static int64_t solo_budget(VM *vm)
 static int64_t turn_budget(VM *vm, Proc *p)
 {
     int64_t q = vm->opt.quantum;
-    int64_t b = p->next != p ? q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q) : solo_budget(vm);
+    /* Every budget ends on a quantum boundary, where the kernel rotates the ring and
+     * delivers signals. A lone process with nothing pending may run many quanta at once. */
+    int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
+    int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
     if (!vm->watch)
         return b;
     if (vm->opt.max_steps) {
-        uint64_t left = vm->opt.max_steps - (vm->steps - vm->run_start);
-        if ((uint64_t)b > left)
-            b = (int64_t)left;
+        uint64_t steps_left = vm->opt.max_steps - (vm->steps - vm->run_start);
+        if ((uint64_t)b > steps_left)
+            b = (int64_t)steps_left;
     }
     if (vm->opt.trace)
         b = 1;
@@ -524,10 +528,12 @@ check_carefully:
         vm->resume_used = 0;
         vm->next_snapshot = vm->steps + vm->opt.snapshot_every;
     }
-    if ((vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum == 0) {
-        /* A quantum boundary: rotate, unless nobody else wants the core. */
-        if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
-            sched_wake_sleepers(vm);
+    if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
+        sched_wake_sleepers(vm);   /* a woken process makes p stop at its quantum's end */
+    uint64_t used = vm->steps - vm->turn_start;
+    if (used > 0 && used % (uint64_t)vm->opt.quantum == 0) {
+        /* A quantum boundary: rotate, unless nobody else wants the core. (A turn that
+         * has not run yet, stopped at once for a snapshot, is not over.) */
         if (p->next != p)
             goto next_process;
         vm->turn_start = vm->steps;
