@@ -66,7 +66,8 @@
  *            u32 sp, sp x i64 (data stack, bottom first)
  *            u32 fp, fp x (u32 ret, u8 kind, u8 saved_sig, u16 sig)
  *            32 x u32 handler
- *            i64 sleep_left   milliseconds of sleep still to go (-1: no deadline)
+ *            i64 sleep_left   milliseconds of sleep still to go (-1: no deadline;
+ *                             INT64_MAX: forever)
  *            memory: u64 size heap_start heap_used, u8 whole_heap_free,
  *                    u32 nfree, nfree x (u64 start, u64 len),
  *                    u32 npages, npages x (u64 page number, u32 index into PAGE)
@@ -555,8 +556,10 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     }
     for (int s = 0; s <= SIG_MAX; s++)
         w_u32(w, p->handler[s]);
-    int64_t left = -1;
-    if (p->sleep_until_ms != 0)
+    int64_t left = -1;   /* a deadline of INT64_MAX is "forever" (sched_sleep saturates) */
+    if (p->sleep_until_ms == INT64_MAX)
+        left = INT64_MAX;
+    else if (p->sleep_until_ms != 0)
         left = p->sleep_until_ms > ss->now_ms ? p->sleep_until_ms - ss->now_ms : 0;
     w_i64(w, left);
     write_memory(w, &p->mem, &ss->pages);
@@ -1303,9 +1306,10 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
             return "a signal handler is out of range";
     }
     int64_t left = r_i64(r);
-    if (left < -1 || left > INT64_MAX / 2)
+    if (left < -1)
         return "a sleep is out of range";
-    p->sleep_until_ms = left >= 0 ? ld->now_ms + left : 0;
+    if (left >= 0)   /* saturating, as sched_sleep does */
+        p->sleep_until_ms = left > INT64_MAX - ld->now_ms ? INT64_MAX : ld->now_ms + left;
     if (p->state == PROC_SLEEPING && left < 0)
         return "a sleeping process has no deadline";
     if (left >= 0 && (p->state == PROC_SLEEPING || p->state == PROC_PAUSED))

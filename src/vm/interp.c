@@ -249,10 +249,10 @@ next_process:
         return exit_status(vm);
     LOAD_PROC();
     budget = budget0 = turn_budget(vm, p);
+    if (budget <= 0)
+        goto check;   /* --max-steps reached, or a snapshot is due first */
     if (vm->opt.trace)
         trace(vm, p, p->pc);
-    if (budget <= 0)
-        goto check;   /* --max-steps already reached */
 
 #if MVM_COMPUTED_GOTO
     DISPATCH();
