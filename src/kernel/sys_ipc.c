@@ -20,29 +20,20 @@ void sys_link(VM *vm, Proc *p)
 void sys_unlink(VM *vm, Proc *p)
 {
     int e = mbox_unlink(vm, p, sys_arg(p, 0));
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, 0);
+    sys_finish(p, e, 0);
 }
 
 void sys_send(VM *vm, Proc *p)
 {
     int e = mbox_send(vm, p, sys_arg(p, 0), sys_arg(p, 1));
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, 0);
+    sys_finish(p, e, 0);
 }
 
 void sys_receive(VM *vm, Proc *p)
 {
     int64_t v;
     int e = mbox_receive(vm, p, sys_arg(p, 0), &v);
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, v);
+    sys_finish(p, e, v);
 }
 
 /* share_m(pid, start, end): allowed between parent and child, or two processes joined by

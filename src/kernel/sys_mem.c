@@ -9,29 +9,20 @@ void sys_alloc(VM *vm, Proc *p)
 {
     int64_t addr;
     int e = mem_alloc(&p->mem, sys_arg(p, 0), &addr);
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, addr);
+    sys_finish(p, e, addr);
 }
 
 void sys_free(VM *vm, Proc *p)
 {
     int e = mem_free(&p->mem, sys_arg(p, 0));
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, 0);
+    sys_finish(p, e, 0);
 }
 
 void sys_createarray(VM *vm, Proc *p)
 {
     int64_t addr;
     int e = sys_new_array(p, NULL, sys_arg(p, 0), &addr);
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, addr);
+    sys_finish(p, e, addr);
 }
 
 /* Address of element `index` of the array at `array`, or an error code. */
@@ -53,10 +44,7 @@ void sys_arrayset(VM *vm, Proc *p)
     int e = element(p, sys_arg(p, 0), sys_arg(p, 1), &addr);
     if (!e)
         e = mem_write(&p->mem, addr, sys_arg(p, 2));
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, 0);
+    sys_finish(p, e, 0);
 }
 
 void sys_arrayget(VM *vm, Proc *p)
@@ -65,8 +53,5 @@ void sys_arrayget(VM *vm, Proc *p)
     int e = element(p, sys_arg(p, 0), sys_arg(p, 1), &addr);
     if (!e)
         e = mem_read(&p->mem, addr, &v);
-    if (e)
-        sys_fail(p, e);
-    else
-        sys_ok(p, v);
+    sys_finish(p, e, v);
 }

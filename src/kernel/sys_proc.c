@@ -78,27 +78,40 @@ void sys_getuid(VM *vm, Proc *p) { sys_ok(p, (int64_t)getuid()); }
 
 void sys_time(VM *vm, Proc *p) { sys_ok(p, host_time_ms()); }
 
+/* The program (S2) and argument array (S4) of a spawn or exec call, read from p. */
+typedef struct NewImage { Program *prog; char **argv; int argc; } NewImage;
+
+static int read_new_image(VM *vm, Proc *p, NewImage *img)
+{
+    int e = exec_read_args(p, sys_arg(p, 2), &img->argv, &img->argc);
+    if (e)
+        return e;
+    e = exec_load(vm, p, sys_arg(p, 0), &img->prog);
+    if (e)
+        exec_free_args(img->argv, img->argc);
+    return e;
+}
+
+static void free_new_image(NewImage *img)
+{
+    program_release(img->prog);
+    exec_free_args(img->argv, img->argc);
+}
+
 void sys_spawn(VM *vm, Proc *p)
 {
-    Program *prog;
-    char **argv;
-    int argc;
-    int e = exec_read_args(p, sys_arg(p, 2), &argv, &argc);
+    NewImage img;
+    int e = read_new_image(vm, p, &img);
     if (e) {
         sys_fail(p, e);
         return;
     }
-    e = exec_load(vm, p, sys_arg(p, 0), &prog);
-    Proc *child = NULL;
-    if (!e) {
-        child = proc_create(vm, prog, p, &e);
-        program_release(prog);
-    }
-    if (child && (e = exec_install_args(child, argv, argc)) != 0) {
+    Proc *child = proc_create(vm, img.prog, p, &e);
+    if (child && (e = exec_install_args(child, img.argv, img.argc)) != 0) {
         proc_discard(vm, child);
         child = NULL;
     }
-    exec_free_args(argv, argc);
+    free_new_image(&img);
     if (!child) {
         sys_fail(p, e);
         return;
@@ -109,22 +122,14 @@ void sys_spawn(VM *vm, Proc *p)
 
 void sys_exec(VM *vm, Proc *p)
 {
-    Program *prog;
-    char **argv;
-    int argc;
-    int e = exec_read_args(p, sys_arg(p, 2), &argv, &argc);
-    if (e) {
-        sys_fail(p, e);
-        return;
-    }
-    e = exec_load(vm, p, sys_arg(p, 0), &prog);
+    NewImage img;
+    int e = read_new_image(vm, p, &img);
     if (!e) {
-        e = exec_replace(vm, p, prog, argv, argc);
-        program_release(prog);
+        e = exec_replace(vm, p, img.prog, img.argv, img.argc);
+        free_new_image(&img);
     }
-    exec_free_args(argv, argc);
     if (e)
-        sys_fail(p, e);   /* (after a failed replace the image is fresh but empty: rare, host out of memory) */
+        sys_fail(p, e);   /* (after a failed replace the image is fresh but empty: host out of memory) */
 }
 
 void sys_pause_t(VM *vm, Proc *p)

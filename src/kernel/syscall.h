@@ -31,6 +31,8 @@ static inline void sys_status(Proc *p, int ok, int code)
 }
 static inline void sys_ok(Proc *p, int64_t r2) { proc_write(p, REG_R2, r2); sys_status(p, 1, 0); }
 static inline void sys_fail(Proc *p, int code) { proc_write(p, REG_R2, -1); sys_status(p, 0, code); }
+/* Finish a call: fail with err when it is non-zero, else succeed with r2. */
+static inline void sys_finish(Proc *p, int err, int64_t r2) { if (err) sys_fail(p, err); else sys_ok(p, r2); }
 
 /* Read the NUL-terminated string at addr from p's memory into a new host buffer
  * (*out, NUL-terminated, each word's low 8 bits; *len bytes). Returns 0 or an error code
