@@ -9,6 +9,7 @@
  * indexes are checked before use, so no Program makes these functions read out of bounds.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,26 @@ static const char *type_name(uint32_t t)
     return t < TYPE_COUNT ? type_names[t] : "?";
 }
 
+/* A string (S), type (Y) or help-topic (H) operand, after a space; `tagged` adds the
+ * kind prefix `mvm tokenise` shows ("str:", "type:", "topic:"). */
+static void put_text_operand(FILE *out, const Program *p, const Instr *in, char kind, bool tagged)
+{
+    fputc(' ', out);
+    if (tagged)
+        fputs(kind == 'S' ? "str:" : kind == 'Y' ? "type:" : "topic:", out);
+    if (kind == 'Y') {
+        fputs(type_name(in->aux), out);
+        return;
+    }
+    const StrLit *s = string_of(p, in);
+    if (!s)
+        fputs("?", out);
+    else if (kind == 'S')
+        put_quoted(out, s->bytes, s->len);
+    else
+        put_topic(out, s->bytes, s->len);
+}
+
 static void put_value(FILE *out, const char *prefix_reg, const char *prefix_int, int reg, int64_t imm)
 {
     if (reg != REG_ZERO)
@@ -240,27 +261,11 @@ static void tok_operand(const Program *p, const Instr *in, const Written *w, cha
         }
         break;
     }
-    case 'S': {
-        const StrLit *s = string_of(p, in);
-        fputs(" str:", out);
-        if (s)
-            put_quoted(out, s->bytes, s->len);
-        else
-            fputs("?", out);
-        break;
-    }
+    case 'S':
     case 'Y':
-        fprintf(out, " type:%s", type_name(in->aux));
+    case 'H':
+        put_text_operand(out, p, in, letter, true);
         break;
-    case 'H': {
-        const StrLit *s = string_of(p, in);
-        fputs(" topic:", out);
-        if (s)
-            put_topic(out, s->bytes, s->len);
-        else
-            fputs("?", out);
-        break;
-    }
     default:
         fputs(" ?", out);
     }
@@ -351,27 +356,11 @@ static void dis_operand(const Program *p, uint32_t i, const Written *w, char let
             put_value(out, " ", " ", cs->reg[j], cs->imm[j]);
         break;
     }
-    case 'S': {
-        const StrLit *s = string_of(p, in);
-        fputc(' ', out);
-        if (s)
-            put_quoted(out, s->bytes, s->len);
-        else
-            fputs("?", out);
-        break;
-    }
+    case 'S':
     case 'Y':
-        fprintf(out, " %s", type_name(in->aux));
+    case 'H':
+        put_text_operand(out, p, in, letter, false);
         break;
-    case 'H': {
-        const StrLit *s = string_of(p, in);
-        fputc(' ', out);
-        if (s)
-            put_topic(out, s->bytes, s->len);
-        else
-            fputs("?", out);
-        break;
-    }
     default:
         fputs(" ?", out);
     }

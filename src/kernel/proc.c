@@ -88,7 +88,7 @@ static void table_remove(VM *vm, Proc *p)
 
 /* ---- Family links ---- */
 
-static void adopt(Proc *parent, Proc *child)
+void proc_adopt(Proc *parent, Proc *child)
 {
     child->parent = parent;
     child->sib_prev = NULL;
@@ -146,7 +146,7 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
     vm->nlive++;
     p->state = PROC_READY;
     if (parent)
-        adopt(parent, p);
+        proc_adopt(parent, p);
     return p;
 }
 

@@ -87,6 +87,8 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err);
 /* End p with `code`: release its program, memory and stacks, orphan its children, notify
  * its parent (CHLD) and become a zombie (or be reaped at once when it has no parent). */
 void  proc_exit(VM *vm, Proc *p, int64_t code);
+/* Make child the newest child of parent (the family links wait and orphaning use). */
+void  proc_adopt(Proc *parent, Proc *child);
 /* Undo the creation of a process that never ran (its set-up failed): no zombie, no CHLD. */
 void  proc_discard(VM *vm, Proc *p);
 /* Remove a zombie from the table and free it. */

@@ -1203,16 +1203,6 @@ static const char *load_memory(Reader *r, Loader *ld, Memory *m)
     return NULL;
 }
 
-static void adopt(Proc *parent, Proc *child)
-{
-    child->parent = parent;
-    child->sib_prev = NULL;
-    child->sib_next = parent->children;
-    if (parent->children)
-        parent->children->sib_prev = child;
-    parent->children = child;
-}
-
 /* One control block; it is entered in the table first so that a failure frees it. */
 static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
 {
@@ -1241,7 +1231,7 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
         Proc *parent = ppid > 0 && ppid < p->pid ? proc_find(vm, ppid) : NULL;
         if (!parent || parent->state == PROC_EXITED)
             return "a parent is missing";
-        adopt(parent, p);
+        proc_adopt(parent, p);
         if (p->state == PROC_EXITED)
             parent->zombie_children++;
     }
