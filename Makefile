@@ -91,7 +91,8 @@ run: mvm
 test: mvm $(UNIT_BINS) switch-mvm
 	@./tests/run-all.sh $(BUILD) $(SWITCH_MVM)
 
-switch-mvm:
+# After the stamp, so a parallel make never runs two apt-gets at once.
+switch-mvm: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory DISPATCH=switch $(SWITCH_MVM)
 
 test-unit: $(UNIT_BINS)
