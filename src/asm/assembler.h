@@ -19,13 +19,19 @@
 #include "labels.h"
 #include "lexer.h"
 
-/* An operand that can be filled in only once every line of the unit has been read. */
-typedef enum FixKind { FIX_LINE, FIX_LABEL, FIX_CALL } FixKind;
+/* An operand that can be filled in only once every line of the unit has been read:
+ * a jump target (FIX_LINE, FIX_LABEL), a CALL name (FIX_CALL), or a name standing for a
+ * value (FIX_VALUE, SPEC 1 "Names as values": a label, which means its line number). */
+typedef enum FixKind { FIX_LINE, FIX_LABEL, FIX_CALL, FIX_VALUE } FixKind;
+
+/* FIX_VALUE slots: 0..2 are Instr.imm[slot]; FIX_ARG0 + j is argument j of the CALL. */
+enum { FIX_ARG0 = 3 };
 
 typedef struct Fixup {
-    uint32_t    instr;     /* index in Program.code; the operand is imm[0] */
+    uint32_t    instr;     /* index in Program.code; the operand is imm[0] (FIX_VALUE: slot) */
     uint32_t    line, col; /* where the operand was written */
     FixKind     kind;
+    uint32_t    slot;      /* FIX_VALUE: which operand */
     const char *src;       /* start of that source line, for the message */
     const char *name;      /* FIX_LABEL, FIX_CALL: the name as written */
     uint32_t    len;

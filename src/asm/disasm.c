@@ -193,6 +193,20 @@ static void put_value(FILE *out, const char *prefix_reg, const char *prefix_int,
 
 /* ---- mvm tokenise ------------------------------------------------------------------ */
 
+/* A value operand: the register, or the number, followed by the name it was written as
+ * when it came from a label or a built-in constant (`int:30(SIG_USR1)`), as jump
+ * targets show theirs. */
+static void tok_value(FILE *out, const Token *t, int reg, int64_t imm)
+{
+    int r = token_reg(t);
+    if (r >= 0)
+        fprintf(out, " reg:%s", reg_name(r));   /* I8 too, though it was folded */
+    else if (reg == REG_ZERO && token_is_label(t) && t->len <= 64)
+        fprintf(out, " int:%lld(%.*s)", (long long)imm, (int)t->len, t->text);
+    else
+        put_value(out, " reg:", " int:", reg, imm);
+}
+
 /* Is the optional operand at letter position k there? From the text when known. */
 static bool tok_present(const Instr *in, const Written *w, const char *letters, int k)
 {
@@ -209,22 +223,18 @@ static void tok_operand(const Program *p, const Instr *in, const Written *w, cha
                         FILE *out)
 {
     const Token *t = written(w, k);
-    int r = token_reg(t);
     bool ok;
     switch (letter) {
     case 'V':
     case 'X':
-        if (r >= 0)
-            fprintf(out, " reg:%s", reg_name(r));   /* I8 too, though it was folded */
-        else
-            put_value(out, " reg:", " int:", slot_reg(in, k), in->imm[k]);
+        tok_value(out, t, slot_reg(in, k), in->imm[k]);
         break;
     case 'D':
     case 'W':
         fprintf(out, " reg:%s", reg_name(slot_reg(in, k)));
         break;
     case 'I':
-        fprintf(out, " int:%lld", (long long)in->imm[k]);
+        tok_value(out, t, REG_ZERO, in->imm[k]);
         break;
     case 'F':
         fputs(" float:", out);
@@ -252,13 +262,8 @@ static void tok_operand(const Program *p, const Instr *in, const Written *w, cha
         break;
     case 'A': {
         const CallSite *cs = call_of(p, in);
-        for (uint32_t j = 0; cs && j < cs->nargs; j++) {
-            int ar = token_reg(written(w, k + (int)j));
-            if (ar >= 0)
-                fprintf(out, " reg:%s", reg_name(ar));
-            else
-                put_value(out, " reg:", " int:", cs->reg[j], cs->imm[j]);
-        }
+        for (uint32_t j = 0; cs && j < cs->nargs; j++)
+            tok_value(out, written(w, k + (int)j), cs->reg[j], cs->imm[j]);
         break;
     }
     case 'S':

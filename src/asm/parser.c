@@ -33,7 +33,9 @@
 
 #include "link.h"
 #include "../kernel/syscall_table.h"
+#include "../vm/constants.h"
 #include "../vm/errors.h"
+#include "../vm/help.h"
 
 /* A statement being read; nothing reaches the Program before commit(). */
 typedef struct Stmt {
@@ -48,8 +50,8 @@ typedef struct Stmt {
     bool        has_str;
     bool        is_call;
     CallSite    call;
-    bool        has_fix;
-    Fixup       fix;
+    Fixup       fix[1 + FIX_ARG0 + MAX_CALL_ARGS];  /* a target or CALL name, and names */
+    int         nfix;
 } Stmt;
 
 /* ---- growing arrays ---------------------------------------------------------------- */
@@ -138,6 +140,27 @@ static bool is_number(const Token *t)
     return t->kind == TOK_WORD && lex_is_numeric(t->text, t->len);
 }
 
+/* A register letter and then digits (G11, g0, X99): such a word is a misspelt register,
+ * never a name, so `ADD G1 G11` says "unknown register" and no label may look like one. */
+static bool register_shaped(const char *s, size_t n)
+{
+    if (n < 2 || !memchr("GSRFXIgsrfxi", s[0], 12))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* A word that can only be a name (a label or a built-in constant) where a value is read.
+ * Words that read as float literals (inf, nan) stay float literals. */
+static bool is_name(const Token *t)
+{
+    double d;
+    return t->kind == TOK_WORD && !is_number(t) && lex_is_label_name(t->text, t->len) &&
+           !register_shaped(t->text, t->len) && !lex_parse_float(t->text, t->len, &d);
+}
+
 /* What a token is, for "expected X, got Y". */
 static const char *describe(const Token *t, char *buf, size_t cap)
 {
@@ -153,6 +176,8 @@ static const char *describe(const Token *t, char *buf, size_t cap)
     default:
         if (word_reg(t) >= 0)
             snprintf(buf, cap, "register %s", q);
+        else if (constant_find(t->text, t->len))
+            snprintf(buf, cap, "built-in constant %s", q);
         else if (is_number(t) && lex_parse_int(t->text, t->len, &v, &base) == INT_OK)
             snprintf(buf, cap, "integer literal %s", q);
         else if (lex_parse_float(t->text, t->len, &d))
@@ -257,11 +282,52 @@ static bool int_literal(Assembler *as, const Token *t, int64_t *v)
     return false;
 }
 
-/* A value the instruction reads (V, X and CALL arguments): a register, or for integer
- * operands an integer literal (REG_ZERO + value). A read of I8 is the line number. */
-static bool read_value(Assembler *as, const Token *t, bool floating, int *reg, int64_t *imm)
+/* A name where an integer value is read (SPEC 1, "Names as values"). A built-in
+ * constant is its number at once; any other name is taken for a label, which may be
+ * defined further down: it becomes a FIX_VALUE fixup for operand `slot`, and *imm stays
+ * 0 until resolve_fixups puts the label's line number there. */
+static void name_value(Assembler *as, Stmt *st, const Token *t, uint32_t slot, int64_t *imm)
+{
+    UnitCtx *u = as->u;
+    const Constant *c = constant_find(t->text, t->len);
+    *imm = c ? c->value : 0;
+    if (c)
+        return;
+    st->fix[st->nfix++] = (Fixup){ .line = u->lineno, .col = t->col, .src = u->line,
+                                   .kind = FIX_VALUE, .slot = slot, .name = t->text,
+                                   .len = (uint32_t)t->len };
+}
+
+/* A built-in constant where a floating operand is read or a float literal is written.
+ * (Other names there are reported as before: an unknown register, or "expected a float
+ * literal", which is what a misspelt register or float most likely is.) */
+static bool name_not_float(Assembler *as, const Token *t, const char *where)
+{
+    char q[64];
+    error_at(as, t->col, "built-in constant %s %s (names stand for integers only)",
+             QUOTE(q, t->text, t->len), where);
+    return false;
+}
+
+static bool is_constant(const Token *t)
+{
+    return t->kind == TOK_WORD && constant_find(t->text, t->len);
+}
+
+/* A value the instruction reads (V, X and CALL arguments; `slot` as in Fixup): a
+ * register, or for integer operands an integer literal or a name (REG_ZERO + value). A
+ * read of I8 is the line number. */
+static bool read_value(Assembler *as, Stmt *st, uint32_t slot, const Token *t, bool floating,
+                       int *reg, int64_t *imm)
 {
     const char *expected = floating ? "a floating register" : "a register or an integer literal";
+    if (floating && is_constant(t))
+        return name_not_float(as, t, "where a floating operand is read");
+    if (!floating && is_name(t)) {
+        *reg = REG_ZERO;
+        name_value(as, st, t, slot, imm);
+        return true;
+    }
     if (t->kind == TOK_CHAR || is_number(t)) {
         if (floating) {
             char what[96];
@@ -284,7 +350,7 @@ static bool value_operand(Assembler *as, Stmt *st, int slot, const Token *t, boo
 {
     int reg;
     int64_t imm;
-    if (!read_value(as, t, floating, &reg, &imm))
+    if (!read_value(as, st, (uint32_t)slot, t, floating, &reg, &imm))
         return false;
     set_slot(&st->in, slot, reg, imm);
     mark(&st->in, reg);
@@ -296,7 +362,8 @@ static bool reg_operand(Assembler *as, Stmt *st, int slot, const Token *t, char 
 {
     int r = word_reg(t);
     if (r < 0) {
-        if (letter == 'D' && (t->kind == TOK_CHAR || is_number(t))) {
+        if (letter == 'D' && (t->kind == TOK_CHAR || is_number(t) ||
+                              is_constant(t))) {
             char what[96];
             error_at(as, t->col, "the destination must be a register, got %s",
                      describe(t, what, sizeof what));
@@ -313,9 +380,15 @@ static bool reg_operand(Assembler *as, Stmt *st, int slot, const Token *t, char 
     return true;
 }
 
+/* I: an integer literal, or a name, which stands for one (LIT S3 on_usr1). */
 static bool int_operand(Assembler *as, Stmt *st, int slot, const Token *t)
 {
     int64_t v;
+    if (is_name(t)) {
+        name_value(as, st, t, (uint32_t)slot, &v);
+        set_slot(&st->in, slot, REG_ZERO, v);
+        return true;
+    }
     if (t->kind != TOK_CHAR && !is_number(t))
         return wrong_kind(as, t, "an integer literal");
     if (!int_literal(as, t, &v))
@@ -338,6 +411,8 @@ static bool float_operand(Assembler *as, Stmt *st, int slot, const Token *t)
         error_at(as, t->col, "bad float literal %s", QUOTE(q, t->text, t->len));
         return false;
     }
+    if (is_constant(t))
+        return name_not_float(as, t, "where a float literal is expected");
     return wrong_kind(as, t, "a float literal");
 }
 
@@ -361,6 +436,11 @@ static bool target_operand(Assembler *as, Stmt *st, const Token *t)
         }
         f.kind = FIX_LINE;
         f.target = (uint32_t)v;
+    } else if (t->kind == TOK_WORD && constant_find(t->text, t->len)) {
+        char q[64];
+        error_at(as, t->col, "built-in constant %s is not a jump target (jump to a line "
+                 "number or a label)", QUOTE(q, t->text, t->len));
+        return false;
     } else if (t->kind == TOK_WORD && lex_is_label_name(t->text, t->len)) {
         f.kind = FIX_LABEL;
         f.name = t->text;
@@ -368,19 +448,18 @@ static bool target_operand(Assembler *as, Stmt *st, const Token *t)
     } else {
         return wrong_kind(as, t, "a jump target (a line number or a label)");
     }
-    st->fix = f;
-    st->has_fix = true;
+    st->fix[st->nfix++] = f;
     return true;
 }
 
 static bool call_operand(Assembler *as, Stmt *st, const Token *t)
 {
     UnitCtx *u = as->u;
-    if (t->kind != TOK_WORD || !lex_is_label_name(t->text, t->len))
+    if (t->kind != TOK_WORD || !lex_is_label_name(t->text, t->len) ||
+        constant_find(t->text, t->len))
         return wrong_kind(as, t, "a function name (a label or a library function)");
-    st->fix = (Fixup){ .line = u->lineno, .col = t->col, .src = u->line, .kind = FIX_CALL,
-                       .name = t->text, .len = (uint32_t)t->len };
-    st->has_fix = true;
+    st->fix[st->nfix++] = (Fixup){ .line = u->lineno, .col = t->col, .src = u->line,
+                                   .kind = FIX_CALL, .name = t->text, .len = (uint32_t)t->len };
     st->is_call = true;
     return true;
 }
@@ -421,12 +500,16 @@ static bool type_operand(Assembler *as, Stmt *st, const Token *t)
     return true;
 }
 
+/* HELP takes exactly the topics `mvm help` knows (help.c), plus the functions of a
+ * library given with --stdlib-dir. */
 static bool known_topic(const Assembler *as, const char *s, size_t n)
 {
-    if (n == 0 || n > 64)
+    char topic[72];
+    if (n == 0 || n >= sizeof topic || memchr(s, '\0', n))
         return false;
-    return op_lookup(s, (int)n) >= 0 || syscall_lookup(s, (int)n) >= 0 ||
-           link_is_function(as, s, n);
+    memcpy(topic, s, n);
+    topic[n] = '\0';
+    return help_topic_exists(topic) || link_is_function(as, s, n);
 }
 
 /* The instruction or system call name closest to a misspelt topic, or NULL. */
@@ -540,7 +623,7 @@ static bool read_args(Assembler *as, Stmt *st)
             return too_many(as, st, &t);
         int reg;
         int64_t imm;
-        if (!read_value(as, &t, false, &reg, &imm))
+        if (!read_value(as, st, FIX_ARG0 + st->call.nargs, &t, false, &reg, &imm))
             return false;
         st->call.reg[st->call.nargs] = (uint8_t)reg;
         st->call.imm[st->call.nargs] = imm;
@@ -624,11 +707,11 @@ static void commit(Assembler *as, Stmt *st)
         p->calls[p->ncalls] = st->call;
         st->in.aux = p->ncalls++;
     }
-    if (st->has_fix) {
+    for (int i = 0; i < st->nfix; i++) {
         if (!RESERVE(u->fixups, &u->fixups_cap, u->nfixups + 1))
             goto oom;
-        st->fix.instr = p->ncode;
-        u->fixups[u->nfixups++] = st->fix;
+        st->fix[i].instr = p->ncode;
+        u->fixups[u->nfixups++] = st->fix[i];
     }
     uint32_t text = add_text(as, st->text, (size_t)(st->text_end - st->text));
     if (text == UINT32_MAX)
@@ -655,8 +738,15 @@ static bool define_label(Assembler *as, const Token *t)
         as->oom = true;
         return false;
     }
-    if (r > 0)   /* reported, but the statement after it is still checked */
+    /* Reported, but the label stays defined and the statement after it is still checked,
+     * so uses of the label do not each add an error of their own. */
+    if (r > 0)
         error_at(as, t->col, "duplicate label %s (first defined on line %u)", q, old->line);
+    else if (register_shaped(t->text, t->len))
+        error_at(as, t->col, "label %s is named like a register", q);
+    else if (constant_find(t->text, t->len))
+        error_at(as, t->col, "label %s has the name of a built-in constant (see 'mvm help "
+                 "constants')", q);
     return true;
 }
 
@@ -743,12 +833,47 @@ static const char *label_hint(const UnitCtx *u, const Fixup *f, char *buf, size_
     return buf;
 }
 
+/* "; did you mean ...?" for an unknown name where a value is read: the closest label,
+ * else the closest built-in constant (`sys_fork` gives SYS_FORK), or "". */
+static const char *name_hint(const UnitCtx *u, const Fixup *f, char *buf, size_t cap)
+{
+    const char *lh = label_hint(u, f, buf, cap);
+    if (*lh || !diags_wanted(&u->diags, DIAG_FIXUPS))
+        return lh;
+    const Constant *c = constant_nearest(f->name, f->len);
+    if (!c)
+        return "";
+    snprintf(buf, cap, "; did you mean '%s'?", c->name);
+    return buf;
+}
+
+/* A name read as a value: the line number of the label it names. */
+static void resolve_value(Assembler *as, const Fixup *f, const Label *lab)
+{
+    char q[64], hint[96];
+    if (!lab) {
+        fixup_error(as, f, "unknown name %s (not a register, label or built-in constant)%s",
+                    QUOTE(q, f->name, f->len), name_hint(as->u, f, hint, sizeof hint));
+        return;
+    }
+    Program *p = as->prog;
+    Instr *in = &p->code[f->instr];
+    if (f->slot < FIX_ARG0)
+        in->imm[f->slot] = lab->line;
+    else
+        p->calls[in->aux].imm[f->slot - FIX_ARG0] = lab->line;
+}
+
 static void resolve_fixups(Assembler *as)
 {
     UnitCtx *u = as->u;
     char q[64], hint[96];
     for (size_t i = 0; i < u->nfixups; i++) {
         const Fixup *f = &u->fixups[i];
+        if (f->kind == FIX_VALUE) {
+            resolve_value(as, f, label_find(&u->labels, f->name, f->len));
+            continue;
+        }
         const Label *lab = f->kind == FIX_LINE ? NULL : label_find(&u->labels, f->name, f->len);
         uint32_t target, unit = u->index;
         if (f->kind == FIX_LINE) {

@@ -12,7 +12,11 @@
 #include "../vm/errors.h"
 #include "syscall.h"
 
-enum { DEV_CLOCK = 0, DEV_RANDOM = 1, DEV_CONSOLE = 2 };
+enum {
+#define DEV(e, n, name, rd, wr) DEV_##e = n,
+#include "devices.def"
+#undef DEV
+};
 enum { CLOCK_EPOCH_MS = 0, CLOCK_UPTIME_MS = 1, CLOCK_INSTRUCTIONS = 2 };
 
 int64_t device_random_next(VM *vm)

@@ -567,7 +567,7 @@ static void test_operand_errors(void **state)
     expect_error("ADD G1 1 G0", ":1:10: error: unknown register 'G0'");
     expect_error("ADD G01 1", "unknown register 'G01'");
     expect_error("PUSH S5", "unknown register 'S5'");
-    expect_error("PUSH a.b", ":1:6: error: expected a register or an integer literal, got 'a.b'");
+    expect_error("PUSH a.b", ":1:6: error: unknown name 'a.b' (not a register, label or built-in constant)");
     expect_error("ADD G1 1 G2 G3", ":1:13: error: too many operands for ADD (usage: ADD a b [dst])");
     expect_error("NOP NOP", ":1:5: error: too many operands for NOP");
     expect_error("RET 1", ":1:5: error: too many operands for RET");
