@@ -14,7 +14,7 @@ if ! sh "$root/tools/gen-instructions-doc.sh" "$work" 2> "$work/err"; then
     echo "FAIL gen-instructions-doc.sh: $(cat "$work/err")"
     fail=$((fail + 1))
 fi
-for f in instructions.md syscalls.md errors.md; do
+for f in instructions.md syscalls.md errors.md assembly.md; do
     if [ ! -f "$root/docs/$f" ]; then
         echo "FAIL docs/$f: missing"
         fail=$((fail + 1))

@@ -4,6 +4,8 @@
 #   src/vm/opcodes.def     -> DOCDIR/instructions.md  (marker: opcodes)
 #   src/kernel/syscalls.def -> DOCDIR/syscalls.md     (marker: syscalls)
 #   src/vm/errors.def      -> DOCDIR/errors.md        (marker: errors)
+#   all four tables of constants (syscalls, signals, errors, devices.def)
+#                          -> DOCDIR/assembly.md      (marker: constants)
 # Each table replaces the lines between `<!-- BEGIN GENERATED: NAME -->` and
 # `<!-- END GENERATED -->`. DOCDIR defaults to the repository's docs/ directory.
 # tests/run-docgen.sh runs this into a temporary copy and fails when docs are stale.
@@ -71,20 +73,33 @@ fields "$root/src/vm/opcodes.def" OP | awk -F '\t' '
     }' > "$tmp"
 splice "$docdir/instructions.md" opcodes "$tmp"
 
-# System calls: number, name, S2, S3, S4, result.
+# System calls: number, name, constant, S2, S3, S4, result.
 fields "$root/src/kernel/syscalls.def" SYS | awk -F '\t' '
     BEGIN {
-        print "| S1 | name | S2 | S3 | S4 | result and notes |"
-        print "|---|---|---|---|---|---|"
+        print "| S1 | name | constant | S2 | S3 | S4 | result and notes |"
+        print "|---|---|---|---|---|---|---|"
     }
-    { printf "| %s | [`%s`](#%s-%s) | %s | %s | %s | %s |\n", $2, $3, $2, tolower($3), $5, $6, $7, $8 }' > "$tmp"
+    { printf "| %s | [`%s`](#%s-%s) | `SYS_%s` | %s | %s | %s | %s |\n", $2, $3, $2, tolower($3), toupper($3), $5, $6, $7, $8 }' > "$tmp"
 splice "$docdir/syscalls.md" syscalls "$tmp"
 
-# Errors: code, name, signal a runtime fault raises, meaning.
+# Errors: code, name, constant, signal a runtime fault raises, meaning.
 fields "$root/src/vm/errors.def" ERR | awk -F '\t' '
     BEGIN {
-        print "| code | name | fault raises | meaning |"
-        print "|---|---|---|---|"
+        print "| code | name | constant | fault raises | meaning |"
+        print "|---|---|---|---|---|"
     }
-    { printf "| %s | `%s` | %s | %s |\n", $2, $3, substr($4, 5), $5 }' > "$tmp"
+    { c = $3; sub(/Exception$/, "", c)
+      printf "| %s | `%s` | `ERR_%s` | %s | %s |\n", $2, $3, toupper(c), substr($4, 5), $5 }' > "$tmp"
 splice "$docdir/errors.md" errors "$tmp"
+
+# Built-in constants (SPEC 1, the rule of src/vm/constants.h): every row of the system
+# call, signal, error and device tables, one line each, in that order.
+{
+    echo "| constant | value | stands for |"
+    echo "|---|---|---|"
+    fields "$root/src/kernel/syscalls.def" SYS | awk -F '\t' '{ printf "| `SYS_%s` | %s | system call `%s` |\n", toupper($3), $2, $3 }'
+    fields "$root/src/kernel/signals.def" SIG | awk -F '\t' '{ printf "| `SIG_%s` | %s | signal %s |\n", toupper($3), $2, $3 }'
+    fields "$root/src/vm/errors.def" ERR | awk -F '\t' '{ c = $3; sub(/Exception$/, "", c); printf "| `ERR_%s` | %s | error `%s` |\n", toupper(c), $2, $3 }'
+    fields "$root/src/kernel/devices.def" DEV | awk -F '\t' '{ printf "| `DEV_%s` | %s | the %s device |\n", toupper($3), $2, $3 }'
+} > "$tmp"
+splice "$docdir/assembly.md" constants "$tmp"

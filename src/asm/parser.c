@@ -557,8 +557,9 @@ static bool topic_operand(Assembler *as, Stmt *st, const Token *t)
         if (near)
             error_at(as, t->col, "unknown help topic %s; did you mean '%s'?", QUOTE(q, s, n), near);
         else
-            error_at(as, t->col, "unknown help topic %s (an instruction, system call or "
-                     "library function)", QUOTE(q, s, n));
+            error_at(as, t->col, "unknown help topic %s (an instruction, system call, "
+                     "signal, error, constant, library function, or a list: see mvm help)",
+                     QUOTE(q, s, n));
         return false;
     }
     return keep_string(as, st, s, n);

@@ -9,8 +9,9 @@
 const char *const type_names[TYPE_COUNT] = { "Byte", "Short", "Int", "Long", "Float", "Double" };
 
 static const struct { char letter; int base; int count; } banks[] = {
-    { 'G', REG_G1, 10 }, { 'S', REG_S1, 4 }, { 'R', REG_R1, 10 },
-    { 'F', REG_F1, 10 }, { 'X', REG_X1, 10 }, { 'I', REG_I1, 10 },
+#define BANK(letter, base, count, purpose) { letter, base, count },
+#include "registers.def"
+#undef BANK
 };
 
 int reg_lookup(const char *name, int len)
