@@ -512,26 +512,18 @@ static bool known_topic(const Assembler *as, const char *s, size_t n)
     return help_topic_exists(topic) || link_is_function(as, s, n);
 }
 
-/* The instruction or system call name closest to a misspelt topic, or NULL. */
+/* The topic closest to a misspelt one (as mvm help suggests it), or NULL. */
 static const char *suggest_topic(const char *s, size_t n)
 {
-    if (n > DIAG_WORD_MAX)
+    char topic[DIAG_WORD_MAX + 1];
+    if (n > DIAG_WORD_MAX || memchr(s, '\0', n))
         return NULL;
     const char *near = asm_suggest_mnemonic(s, (int)n);
     if (near)
         return near;
-    int best = diag_max_distance(n) + 1;
-    for (int i = 1; i <= SYS_MAX; i++) {
-        const char *name = syscall_info[i].name;
-        if (!name)
-            continue;
-        int d = diag_distance(s, n, name, strlen(name), true);
-        if (d > 0 && d < best) {
-            best = d;
-            near = name;
-        }
-    }
-    return near;
+    memcpy(topic, s, n);
+    topic[n] = '\0';
+    return help_nearest(topic);   /* system calls, lists, signals, constants, library */
 }
 
 static bool topic_operand(Assembler *as, Stmt *st, const Token *t)

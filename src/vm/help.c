@@ -365,14 +365,17 @@ static void consider(const char *topic, const char *name, bool fold, const char 
         insert(best, d, max, name, dist);
 }
 
-void help_suggest(FILE *out, const char *topic)
+/* The (up to) MAX topics nearest an unknown one, closest first, into best[]; how many. */
+enum { MAX_SUGGEST = 3 };
+static int nearest(const char *topic, const char **best)
 {
-    enum { MAX = 3 };
-    const char *best[MAX] = { 0 };
+    enum { MAX = MAX_SUGGEST };
     int d[MAX] = { 0 };
     static char names[64][64];   /* call names of the library functions */
+    for (int i = 0; i < MAX; i++)
+        best[i] = NULL;
     if (strlen(topic) > DIAG_WORD_MAX)
-        return;
+        return 0;
     for (int op = 0; op < OP_END; op++)
         consider(topic, op_info[op].mnemonic, true, best, d, MAX);
     for (int n = 1; n <= SYS_MAX; n++)
@@ -400,12 +403,28 @@ void help_suggest(FILE *out, const char *topic)
             insert(best, d, MAX, names[i], part);
         }
     }
-    if (!best[0])
+    int n = 0;
+    while (n < MAX && best[n])
+        n++;
+    return n;
+}
+
+void help_suggest(FILE *out, const char *topic)
+{
+    const char *best[MAX_SUGGEST];
+    int n = nearest(topic, best);
+    if (n == 0)
         return;
     fprintf(out, "did you mean:");
-    for (int i = 0; i < MAX && best[i]; i++)
+    for (int i = 0; i < n; i++)
         fprintf(out, " %s", best[i]);
     fprintf(out, "\n");
+}
+
+const char *help_nearest(const char *topic)
+{
+    const char *best[MAX_SUGGEST];
+    return nearest(topic, best) ? best[0] : NULL;
 }
 
 int help_topic_exists(const char *topic) { return resolve(topic, NULL); }

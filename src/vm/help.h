@@ -14,6 +14,9 @@
 int help_print_topic(FILE *out, const char *topic);
 /* Print "did you mean: A B C" with the topics nearest an unknown one (nothing if none). */
 void help_suggest(FILE *out, const char *topic);
+/* The topic nearest an unknown one (the first help_suggest offers), or NULL; the
+ * string stays valid until the next call. */
+const char *help_nearest(const char *topic);
 /* True when help_print_topic knows the topic (the assembler checks HELP operands). */
 int help_topic_exists(const char *topic);
 /* The overview printed by `mvm help`. */
