@@ -883,6 +883,36 @@ static void test_disasm(void **state)
     program_release(p);
 }
 
+/* Names as values (SPEC 1): tokenise shows each name after its number, disasm the
+ * number; a label read before its definition gets its line all the same. */
+static void test_print_names(void **state)
+{
+    (void)state;
+    Program *p = ok("LIT S1 SYS_GETPID\n"
+                    "PUSH here\n"
+                    "CALL f here SIG_USR1\n"
+                    "here: STORE 1 100 here\n"
+                    "f: RET\n");
+    char *s = print_with(asm_print_tokens, p);
+    assert_string_equal(s,
+        "1: LIT reg:S1 int:16(SYS_GETPID)\n"
+        "2: PUSH int:4(here)\n"
+        "3: CALL call:f int:4(here) int:30(SIG_USR1)\n"
+        "4: STORE int:1 int:100 int:4(here)\n"
+        "5: RET\n");
+    free(s);
+    s = print_with(disasm_print, p);
+    assert_string_equal(s,
+        "   1  LIT S1 16\n"
+        "   2  PUSH 4\n"
+        "   3  CALL f 4 30  ; -> line 5\n"
+        "   4  STORE 1 100 4\n"
+        "   5  RET\n"
+        "   6  (end)\n");
+    free(s);
+    program_release(p);
+}
+
 /* ---- golden files ------------------------------------------------------------------ */
 
 static const char *golden_dir(void)
@@ -980,6 +1010,7 @@ int main(void)
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_print_tokens),
         cmocka_unit_test(test_disasm),
+        cmocka_unit_test(test_print_names),
         cmocka_unit_test(test_golden_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
