@@ -11,6 +11,9 @@
  * Jump targets and CALL names may name labels further down, so they become fixups,
  * patched after the last line when line_pc is complete: line_pc[L] is just the number
  * of instructions emitted before line L was read (the first instruction at or below L).
+ * A name read as a value (SPEC 1, "Names as values") is a built-in constant, replaced by
+ * its number at once (vm/constants.h), or else a label, which becomes a FIX_VALUE fixup
+ * patched with the label's line number; an unknown one is reported then.
  *
  * Encoding choices program.h leaves open:
  *   - unused register slots hold REG_ZERO (and imm 0), so reg[slot] + imm is harmless;
