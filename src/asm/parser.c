@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include "link.h"
-#include "../kernel/syscall_table.h"
 #include "../vm/constants.h"
 #include "../vm/errors.h"
 #include "../vm/help.h"
