@@ -195,10 +195,23 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
+/* Assemble the program named on the command line. Its user modules are looked up on the
+ * host, beside it, inside its directory (which becomes PID 1's directory). */
 static Program *assemble(const Cli *cli)
 {
-    AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib };
-    return asm_assemble_file(cli->file, &opt, stderr, NULL);
+    const char *slash = strrchr(cli->file, '/');
+    char *base = !slash ? strdup(".") : slash == cli->file ? strdup("/")
+                                      : strndup(cli->file, (size_t)(slash - cli->file));
+    if (!base) {
+        fprintf(stderr, "mvm: %s: out of memory\n", cli->file);
+        return NULL;
+    }
+    HostModules modules;
+    asm_host_modules(&modules, base);
+    AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib, .modules = &modules.provider };
+    Program *p = asm_assemble_file(cli->file, &opt, stderr, NULL);
+    free(base);
+    return p;
 }
 
 static int cmd_run(Cli *cli)
