@@ -202,7 +202,7 @@ for f in text.fs truncated.fs short.fs; do
 done
 expect_status 1 "$mvm" vfs --vfs truncated.fs ls
 expect_err "truncated"
-expect_status 1 "$mvm" vfs --vfs . ls
+expect_status 2 "$mvm" vfs --vfs . ls        # not a regular file: a usage error (SPEC 10 "VFS")
 expect_err "not a regular file"
 
 # ---- Two mvm processes at once ---------------------------------------------------------

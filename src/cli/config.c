@@ -22,10 +22,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "../host/hostfile.h"
 #include "../param.h"
 
 #define CONFIG_STATUS_ERROR 2             /* the exit status for bad configuration */
@@ -120,19 +121,23 @@ void config_free(Config *c)
 static char *read_config_file(const char *path, size_t *len, bool missing_ok, bool *missing, FILE *diag)
 {
     *missing = false;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT && missing_ok) {
-            *missing = true;
-            return NULL;
-        }
-        report(diag, path, "error", "cannot open the configuration file: %s", strerror(errno));
+    int fd;
+    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
+    FILE *f = e ? NULL : fdopen(fd, "rb");
+    if (!e && !f) {
+        e = errno;
+        close(fd);
+    }
+    if (e == ENOENT && missing_ok) {
+        *missing = true;
         return NULL;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (e == EISDIR) {
         report(diag, path, "error", "is a directory, not a configuration file");
-        fclose(f);
+        return NULL;
+    }
+    if (e) {
+        report(diag, path, "error", "cannot open the configuration file: %s", host_error_text(e));
         return NULL;
     }
     char *buf = malloc(CONFIG_MAX_BYTES + 2);

@@ -41,6 +41,7 @@
 
 #include <sqlite3.h>
 
+#include "../host/hostfile.h"
 #include "../vm/errors.h"
 
 #define VFS_APPLICATION_ID 0x4D564D46   /* "MVMF" in the SQLite header */
@@ -586,25 +587,26 @@ static bool has_sidecar(const char *path, const char *suffix)
 static int inspect(const char *path, bool *fresh, char *err, size_t errlen)
 {
     *fresh = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
+    int fd = -1;
+    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
+    if (e == ENOENT) {
         *fresh = true;
         return 0;
     }
+    if (e == EISDIR || e == HOST_NOT_REGULAR) {
+        snprintf(err, errlen, "%s: not an MVM VFS image (not a regular file)", path);
+        return -1;
+    }
     struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        snprintf(err, errlen, "%s: cannot open the VFS image: %s", path, strerror(errno));
+    if (e || fstat(fd, &sb) != 0) {
+        snprintf(err, errlen, "%s: cannot open the VFS image: %s", path, e ? host_error_text(e) : strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     unsigned char h[100];
-    ssize_t got = S_ISREG(sb.st_mode) ? read(fd, h, sizeof h) : -1;
+    ssize_t got = read(fd, h, sizeof h);
     close(fd);
-    if (!S_ISREG(sb.st_mode)) {
-        snprintf(err, errlen, "%s: not an MVM VFS image (not a regular file)", path);
-        return -1;
-    }
     if (got < 0) {
         snprintf(err, errlen, "%s: cannot read the VFS image: %s", path, strerror(errno));
         return -1;
@@ -738,8 +740,26 @@ static int setup(Vfs *v, bool fresh, bool memory, const char **why)
     return SQLITE_OK;
 }
 
+int vfs_check_image_path(const char *image_path, char *err, size_t errlen)
+{
+    if (image_path[0] == '\0') {
+        /* SQLite would open a temporary database: every write would vanish. */
+        snprintf(err, errlen, "the VFS image path is empty (name a file, or :memory: for a "
+                 "throwaway image)");
+        return -1;
+    }
+    int e = strcmp(image_path, VFS_MEMORY_IMAGE) == 0 ? 0 : host_stat_regular(image_path);
+    if (e == 0 || e == ENOENT)
+        return 0;
+    snprintf(err, errlen, "%s: cannot be a VFS image: %s", image_path,
+             e == EISDIR ? "not a regular file (a directory)" : host_error_text(e));
+    return -1;
+}
+
 Vfs *vfs_open(const char *image_path, char *err, size_t errlen)
 {
+    if (vfs_check_image_path(image_path, err, errlen) != 0)
+        return NULL;
     bool memory = strcmp(image_path, VFS_MEMORY_IMAGE) == 0, fresh = true;
     if (!memory && inspect(image_path, &fresh, err, errlen) != 0)
         return NULL;
