@@ -9,6 +9,7 @@
 #     untouched, by `mvm vfs` and by a running program alike;
 #   * damaged images (110 copies of a real one, each with a page overwritten by a fixed-seed
 #     generator) that `mvm vfs check` reports refuse every write and keep their bytes;
+#   * SQLite's messages about a damaged image reach the terminal with control bytes escaped;
 #   * two mvm processes writing to one image at the same time both succeed.
 # Each check runs in a fresh temporary directory. Prints `vfs: N passed, N failed`.
 set -u
@@ -253,6 +254,24 @@ for i in $(seq 1 110); do
 done
 [ "$damaged" -ge 50 ] || problem "only $damaged of 110 copies were damaged (want 50 or more)"
 echo "damaged images: $damaged damaged, $sound sound"
+
+begin sqlite_messages_escaped
+# SQLite quotes bytes of a damaged schema in its message: they must not reach the
+# terminal raw (an ESC could drive it).
+"$mvm" vfs --vfs s.fs mkdir /a >/dev/null 2>&1
+off=$(grep -obUa 'ON entry(parent, name)' s.fs | head -n 1 | cut -d: -f1)
+if [ -z "$off" ]; then
+    problem "the index definition was not found in the image"
+else
+    printf '\033[2J\033]0;x\007(((((((((' | dd of=s.fs bs=1 seek="$off" conv=notrunc 2>/dev/null
+fi
+for cmd in "vfs --vfs s.fs ls" "vfs --vfs s.fs mkdir /b" "run --vfs s.fs $assets/write_flags.kar"; do
+    # shellcheck disable=SC2086
+    "$mvm" $cmd >out 2>err
+    grep -q 'damaged' err || problem "$cmd: no message about the damage: $(head -c 200 err)"
+    ! LC_ALL=C grep -q "$(printf '\033')" err || problem "$cmd: a raw ESC byte reached standard error"
+    grep -qF '\x1B' err || problem "$cmd: the ESC byte is not shown escaped: $(head -c 200 err)"
+done
 
 # ---- Two mvm processes at once ---------------------------------------------------------
 
