@@ -23,13 +23,9 @@
 #include "assembler.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "link.h"
 #include "../host/hostfile.h"
