@@ -3,9 +3,10 @@
  *
  * Resolution order for `CALL name`: a label of the calling unit (parser.c, before it
  * asks here), then a user module (`mylib.fn` -> mylib/fn.kar beside the file that holds
- * the CALL, read through AsmOptions.modules: the host or the VFS, whichever the program
- * came from; link.c never opens a user's file itself), then the standard library (stdlib/stdlib_index.h: embedded in the binary,
- * or the directory AsmOptions.stdlib_dir). A function found is assembled as a new unit
+ * the CALL, read through the source provider AsmOptions.modules: the host or the VFS,
+ * whichever the program came from; link.c never opens a user's file itself), then the
+ * standard library (stdlib/stdlib_index.h: embedded in the binary, or the directory
+ * AsmOptions.stdlib_dir, which the user chose). A function found is assembled as a new unit
  * of the same Program by asm_unit (its own labels, line numbers and diagnostics, ending
  * in OP_END with aux = 1: "return"), once per Program: a unit is known by its path, and
  * Program.units holds every unit assembled or being assembled, so a module that calls
