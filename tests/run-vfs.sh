@@ -7,6 +7,9 @@
 #   * `mvm vfs`: every command, its output, exit statuses 0 / 1 / 2, byte-exact copies;
 #   * images that are not ours (text, truncated, too short) are refused, byte for byte
 #     untouched, by `mvm vfs` and by a running program alike;
+#   * damaged images (110 copies of a real one, each with a page overwritten by a fixed-seed
+#     generator) that `mvm vfs check` reports refuse every write and keep their bytes;
+#   * SQLite's messages about a damaged image reach the terminal with control bytes escaped;
 #   * two mvm processes writing to one image at the same time both succeed.
 # Each check runs in a fresh temporary directory. Prints `vfs: N passed, N failed`.
 set -u
@@ -202,8 +205,73 @@ for f in text.fs truncated.fs short.fs; do
 done
 expect_status 1 "$mvm" vfs --vfs truncated.fs ls
 expect_err "truncated"
-expect_status 1 "$mvm" vfs --vfs . ls
+expect_status 2 "$mvm" vfs --vfs . ls        # not a regular file: a usage error (SPEC 10 "VFS")
 expect_err "not a regular file"
+
+# ---- Damaged images are not written to (SPEC 6, 10 "VFS") ------------------------------
+# A real image is copied and one page of each copy overwritten with bytes from a fixed-seed
+# generator (a whole page, or 64 bytes somewhere in it). Every copy that `mvm vfs check`
+# calls damaged must refuse put, mkdir and rm (status 1, a message saying so) and a
+# program's writes (9), and keep its bytes. Copies it calls sound must still accept writes.
+
+begin damaged_images_refuse_writes
+"$mvm" run --vfs base.fs "$assets/many_writes.kar" -- /one >/dev/null 2>&1
+for i in 1 2 3 4 5 6; do head -c $((i * 3000)) /dev/zero | tr '\0' "$i" > big$i; done
+for i in 1 2 3 4 5 6; do "$mvm" vfs --vfs base.fs put big$i /big$i >/dev/null 2>&1; done
+"$mvm" vfs --vfs base.fs check >/dev/null 2>&1 || problem "the base image is not sound"
+LC_ALL=C awk 'BEGIN { srand(8); for (i = 0; i < 65536; i++) printf "%c", int(rand() * 256) }' > noise.bin
+printf 'x\n' > host.txt
+page=$(od -An -tu1 -j16 -N2 base.fs | awk '{ print $1 * 256 + $2 }')
+pages=$(( $(wc -c < base.fs) / page ))
+RANDOM=4242
+damaged=0
+sound=0
+for i in $(seq 1 110); do
+    img=img$i.fs
+    cp base.fs "$img"
+    p=$(( RANDOM % pages ))                        # page 0 (the header page) included
+    if [ $((i % 2)) -eq 0 ]; then
+        dd if=noise.bin of="$img" bs="$page" seek="$p" skip=$(( RANDOM % 16 )) count=1 conv=notrunc 2>/dev/null
+    else
+        dd if=noise.bin of="$img" bs=1 seek=$(( p * page + RANDOM % (page - 64) )) skip=$(( RANDOM % 60000 )) \
+            count=64 conv=notrunc 2>/dev/null
+    fi
+    before=$(cksum < "$img")
+    if "$mvm" vfs --vfs "$img" check >/dev/null 2>&1; then
+        sound=$((sound + 1))
+        "$mvm" vfs --vfs "$img" put host.txt /sound >/dev/null 2>err ||
+            problem "image $i: check says sound but put failed: $(head -c 200 err)"
+        continue
+    fi
+    damaged=$((damaged + 1))
+    expect_status 1 "$mvm" vfs --vfs "$img" put host.txt /x
+    grep -Eq 'damaged|not an MVM VFS image' err || problem "image $i: put: no clear message: $(head -c 200 err)"
+    expect_status 1 "$mvm" vfs --vfs "$img" mkdir /newdir
+    expect_status 1 "$mvm" vfs --vfs "$img" rm /one/aaa
+    expect_status 0 "$mvm" run --vfs "$img" "$assets/write_flags.kar"
+    [ "$(tr '\n' ' ' < out)" = "9 9 9 " ] || problem "image $i: a program's writes gave I7 = $(tr '\n' ' ' < out)"
+    [ "$(cksum < "$img")" = "$before" ] || problem "image $i (page $p) was written to"
+done
+[ "$damaged" -ge 50 ] || problem "only $damaged of 110 copies were damaged (want 50 or more)"
+echo "damaged images: $damaged damaged, $sound sound"
+
+begin sqlite_messages_escaped
+# SQLite quotes bytes of a damaged schema in its message: they must not reach the
+# terminal raw (an ESC could drive it).
+"$mvm" vfs --vfs s.fs mkdir /a >/dev/null 2>&1
+off=$(grep -obUa 'ON entry(parent, name)' s.fs | head -n 1 | cut -d: -f1)
+if [ -z "$off" ]; then
+    problem "the index definition was not found in the image"
+else
+    printf '\033[2J\033]0;x\007(((((((((' | dd of=s.fs bs=1 seek="$off" conv=notrunc 2>/dev/null
+fi
+for cmd in "vfs --vfs s.fs ls" "vfs --vfs s.fs mkdir /b" "run --vfs s.fs $assets/write_flags.kar"; do
+    # shellcheck disable=SC2086
+    "$mvm" $cmd >out 2>err
+    grep -q 'damaged' err || problem "$cmd: no message about the damage: $(head -c 200 err)"
+    ! LC_ALL=C grep -q "$(printf '\033')" err || problem "$cmd: a raw ESC byte reached standard error"
+    grep -qF '\x1B' err || problem "$cmd: the ESC byte is not shown escaped: $(head -c 200 err)"
+done
 
 # ---- Two mvm processes at once ---------------------------------------------------------
 

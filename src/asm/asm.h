@@ -15,19 +15,54 @@
 #ifndef MVM_ASM_H
 #define MVM_ASM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../vm/program.h"
+
+/* Where the user modules of one assembly come from (SPEC 7, 10 "Library": `CALL mylib.fn`
+ * finds mylib/fn.kar beside the file holding the CALL). The assembler never turns a name
+ * into a file itself: a program read from the host gets its modules through the host
+ * provider below (confined to its directory), one read from the VFS through the kernel's
+ * VFS provider (kernel/vfs_hook.c), so a guest's program never reaches a host file. */
+enum { SOURCE_MISSING = 1, SOURCE_REFUSED = 2 };
+typedef struct SourceProvider {
+    void *ctx;
+    /* The path of module file `rel` ("mylib/fn.kar") beside the unit whose path is
+     * `caller`, written into path[cap]; false when it does not fit. No I/O: the path
+     * also names the unit (diagnostics, traces, and assembling each module once). */
+    bool (*locate)(void *ctx, const char *caller, const char *rel, char *path, size_t cap);
+    /* Read that file: 0 with *text (malloc'd, NUL-terminated; the caller frees it) and
+     * *len; SOURCE_MISSING when there is none (the standard library comes next); or
+     * SOURCE_REFUSED with the reason in why[whycap] (reported as an assembly error). */
+    int (*read)(void *ctx, const char *path, char **text, size_t *len, char *why, size_t whycap);
+} SourceProvider;
+
+/* The host provider: modules beside the caller, inside directory `base` once symbolic
+ * links are resolved (hostfile.h). `refused` records that a module was refused, so that
+ * spawn/exec can fail with 9 rather than 25. */
+typedef struct HostModules {
+    SourceProvider provider;
+    const char    *base;
+    bool           refused;
+} HostModules;
+
+/* Set h up for the directory base (kept by pointer: it must outlive the assembly). */
+void asm_host_modules(HostModules *h, const char *base);
 
 typedef struct AsmOptions {
     /* Library lookup (SPEC 7): a directory laid out like src/stdlib (MODULE/FUNCTION.kar)
      * used instead of the library embedded in mvm; NULL = the embedded one. */
     const char *stdlib_dir;
+    /* User modules; NULL = none (only the standard library). */
+    const SourceProvider *modules;
 } AsmOptions;
 
 /* Assemble the file at `path` (as given; used in messages). On success returns a new
  * Program with refs = 1. On failure prints every diagnostic to `diag`, stores the count
- * in *nerrors (if not NULL) and returns NULL. A file that cannot be read is one error
+ * in *nerrors (if not NULL) and returns NULL. A file that cannot be read, or is not a
+ * regular file (a FIFO is refused, never waited on), is one error
  * ("FILE: error: cannot read: REASON"). */
 Program *asm_assemble_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors);
 

@@ -3,8 +3,10 @@
  *
  * Resolution order for `CALL name`: a label of the calling unit (parser.c, before it
  * asks here), then a user module (`mylib.fn` -> mylib/fn.kar beside the file that holds
- * the CALL), then the standard library (stdlib/stdlib_index.h: embedded in the binary,
- * or the directory AsmOptions.stdlib_dir). A function found is assembled as a new unit
+ * the CALL, read through the source provider AsmOptions.modules: the host or the VFS,
+ * whichever the program came from; link.c never opens a user's file itself), then the
+ * standard library (stdlib/stdlib_index.h: embedded in the binary, or the directory
+ * AsmOptions.stdlib_dir, which the user chose). A function found is assembled as a new unit
  * of the same Program by asm_unit (its own labels, line numbers and diagnostics, ending
  * in OP_END with aux = 1: "return"), once per Program: a unit is known by its path, and
  * Program.units holds every unit assembled or being assembled, so a module that calls
@@ -15,12 +17,12 @@
  */
 #include "link.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "../host/hostfile.h"
+#include "../param.h"
 #include "../stdlib/stdlib_index.h"
 
 /* Embedded library units get this path prefix: never a host path, and what traces and
@@ -45,43 +47,55 @@ static bool find_unit(const Assembler *as, const char *path, uint32_t *entry, ui
     return false;
 }
 
-/* The whole regular file at path, in a new buffer; false when it cannot be read. */
-static bool slurp(const char *path, char **text, size_t *len)
+/* Is the unit at `path` part of the standard library (embedded, or the stdlib_dir of
+ * the options)? Library functions call only the library, never a user's modules. */
+static bool is_library_unit(const Assembler *as, const char *path)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > MAX_SOURCE_BYTES)
-        return false;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    size_t cap = (size_t)sb.st_size + 1;
-    char *buf = malloc(cap);
-    size_t n = buf ? fread(buf, 1, cap, f) : 0;
-    fclose(f);
-    if (!buf || n >= cap) {   /* grew while read: give up rather than guess */
-        free(buf);
-        return false;
-    }
-    *text = buf;
-    *len = n;
-    return true;
+    const char *dir = as->opt ? as->opt->stdlib_dir : NULL;
+    size_t n = dir ? strlen(dir) : 0;
+    return strncmp(path, EMBEDDED_PREFIX, strlen(EMBEDDED_PREFIX)) == 0 ||
+           (dir && strncmp(path, dir, n) == 0 && path[n] == '/');
 }
 
-/* The user module for `name` (module.function) called from the file `caller`:
- * DIR/module/function.kar with DIR the caller's directory. */
-static bool user_module_path(const char *caller, const char *name, size_t len,
-                             char *path, size_t cap)
+/* The module file for `name` (module.function): "module/function.kar", split at the
+ * last dot. False when the name has no dot or is too long. */
+static bool module_file(const char *name, size_t len, char *rel, size_t cap)
 {
-    const char *dot = memchr(name, '.', len);
-    if (!dot || strncmp(caller, EMBEDDED_PREFIX, strlen(EMBEDDED_PREFIX)) == 0)
+    const char *dot = NULL;
+    for (const char *s = name; (s = memchr(s, '.', len - (size_t)(s - name))); s++)
+        dot = s;
+    if (!dot)
         return false;
-    while (memchr(dot + 1, '.', len - (size_t)(dot + 1 - name)))   /* the last dot */
-        dot = memchr(dot + 1, '.', len - (size_t)(dot + 1 - name));
-    const char *slash = strrchr(caller, '/');
-    int dirlen = slash ? (int)(slash - caller + 1) : 0;
-    int n = snprintf(path, cap, "%.*s%.*s/%.*s.kar", dirlen, caller, (int)(dot - name), name,
+    int n = snprintf(rel, cap, "%.*s/%.*s.kar", (int)(dot - name), name,
                      (int)(len - (size_t)(dot + 1 - name)), dot + 1);
     return n > 0 && (size_t)n < cap;
+}
+
+/* Outcome of looking for a user module. */
+typedef enum { MODULE_NONE, MODULE_READ, MODULE_KNOWN, MODULE_REFUSED } ModuleLookup;
+
+/* A user module beside the unit `caller`, through the options' source provider: already
+ * a unit (KNOWN: *entry, *unit set), read now (READ: *text to free, path filled), or
+ * refused (REFUSED: reported here, the assembly fails). */
+static ModuleLookup find_user_module(Assembler *as, const char *name, size_t len, uint32_t caller,
+                                     char *path, size_t cap, char **text, size_t *tlen,
+                                     uint32_t *entry, uint32_t *unit)
+{
+    const SourceProvider *sp = as->opt ? as->opt->modules : NULL;
+    const char *from = as->prog->units[caller].path;
+    char rel[160], why[256];
+    if (!sp || is_library_unit(as, from) || !module_file(name, len, rel, sizeof rel) ||
+        !sp->locate(sp->ctx, from, rel, path, cap))
+        return MODULE_NONE;
+    if (find_unit(as, path, entry, unit))
+        return MODULE_KNOWN;
+    int r = sp->read(sp->ctx, path, text, tlen, why, sizeof why);
+    if (r == 0)
+        return MODULE_READ;
+    if (r == SOURCE_MISSING)
+        return MODULE_NONE;
+    diag_plain(&as->out, from, "%.*s: %s: %s; not read", (int)len, name, path, why);
+    return MODULE_REFUSED;
 }
 
 bool link_function(Assembler *as, const char *name, size_t len, uint32_t caller,
@@ -96,13 +110,18 @@ bool link_function(Assembler *as, const char *name, size_t len, uint32_t caller,
         return false;
 
     /* A user module beside the calling file comes first. */
-    if (user_module_path(as->prog->units[caller].path, name, len, path, sizeof path)) {
-        if (find_unit(as, path, entry, unit))
-            return true;
-        if (slurp(path, &owned, &tlen)) {
-            text = owned;
-            snprintf(fname, sizeof fname, "%.*s", (int)len, name);
-        }
+    switch (find_user_module(as, name, len, caller, path, sizeof path, &owned, &tlen, entry, unit)) {
+    case MODULE_KNOWN:
+        return true;
+    case MODULE_REFUSED:
+        *entry = *unit = 0;
+        return true;   /* reported: the assembly fails */
+    case MODULE_READ:
+        text = owned;
+        snprintf(fname, sizeof fname, "%.*s", (int)len, name);
+        break;
+    case MODULE_NONE:
+        break;
     }
     /* Then the standard library. */
     if (!text) {
@@ -113,7 +132,9 @@ bool link_function(Assembler *as, const char *name, size_t len, uint32_t caller,
         if (find_unit(as, path, entry, unit))
             return true;
         if (dir) {
-            if (!slurp(path, &owned, &tlen))
+            /* The directory is the user's own choice (config.json), not a guest's: no
+             * confinement, but never a FIFO. */
+            if (host_read_file(path, MAX_SOURCE_BYTES, &owned, &tlen) != 0)
                 return false;
             text = owned;
         } else {

@@ -26,16 +26,13 @@
 #include "assembler.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "link.h"
 #include "../vm/constants.h"
+#include "../host/hostfile.h"
 #include "../vm/errors.h"
 #include "../vm/help.h"
 
@@ -1001,65 +998,19 @@ Program *asm_assemble_source(const char *path, const char *src, size_t len,
     return NULL;
 }
 
-/* Read a whole file into a new buffer; 0 or an errno value (EFBIG: over the limit). */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return errno;
-    struct stat sb;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        close(fd);
-        return EISDIR;
-    }
-    size_t cap = sb.st_size > 0 && (uint64_t)sb.st_size <= MAX_SOURCE_BYTES ? (size_t)sb.st_size + 1 : 4096;
-    size_t n = 0;
-    char *buf = malloc(cap);
-    int err = buf ? 0 : ENOMEM;
-    while (!err) {
-        if (n == cap) {
-            char *nb = cap > MAX_SOURCE_BYTES ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                err = cap > MAX_SOURCE_BYTES ? EFBIG : ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            err = errno;
-        else if (r == 0)
-            break;
-        else
-            n += (size_t)r;
-        if (n > MAX_SOURCE_BYTES)
-            err = EFBIG;
-    }
-    close(fd);
-    if (err) {
-        free(buf);
-        return err;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 Program *asm_assemble_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors)
 {
     char *buf = NULL;
     size_t len = 0;
-    int err = read_file(path, &buf, &len);
+    /* host_read_file: a FIFO is refused at once, never waited on (SPEC 8). */
+    int err = host_read_file(path, MAX_SOURCE_BYTES, &buf, &len);
     if (err) {
         DiagOut o = { diag, 0, 0 };
-        if (err == EFBIG)
+        if (err == HOST_TOO_LARGE)
             diag_plain(&o, path, "cannot read: file too large (the limit is %u MiB)",
                        MAX_SOURCE_BYTES >> 20);
         else
-            diag_plain(&o, path, "cannot read: %s", strerror(err));
+            diag_plain(&o, path, "cannot read: %s", host_error_text(err));
         if (nerrors)
             *nerrors = 1;
         return NULL;

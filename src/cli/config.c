@@ -22,10 +22,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "../host/hostfile.h"
+#include "../host/safetext.h"
 #include "../param.h"
 
 #define CONFIG_STATUS_ERROR 2             /* the exit status for bad configuration */
@@ -120,19 +124,23 @@ void config_free(Config *c)
 static char *read_config_file(const char *path, size_t *len, bool missing_ok, bool *missing, FILE *diag)
 {
     *missing = false;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT && missing_ok) {
-            *missing = true;
-            return NULL;
-        }
-        report(diag, path, "error", "cannot open the configuration file: %s", strerror(errno));
+    int fd;
+    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
+    FILE *f = e ? NULL : fdopen(fd, "rb");
+    if (!e && !f) {
+        e = errno;
+        close(fd);
+    }
+    if (e == ENOENT && missing_ok) {
+        *missing = true;
         return NULL;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (e == EISDIR) {
         report(diag, path, "error", "is a directory, not a configuration file");
-        fclose(f);
+        return NULL;
+    }
+    if (e) {
+        report(diag, path, "error", "cannot open the configuration file: %s", host_error_text(e));
         return NULL;
     }
     char *buf = malloc(CONFIG_MAX_BYTES + 2);
@@ -291,13 +299,17 @@ static const char *suggest_key(const char *name)
     return best;
 }
 
+/* Keys and values are echoed escaped (safetext.h): a key holding terminal escape codes
+ * must not drive the terminal that shows the warning. */
 static void warn_unknown_key(FILE *diag, const char *path, const char *name)
 {
+    char shown[200];
     const char *hint = suggest_key(name);
+    safe_text(shown, sizeof shown, name);
     if (hint)
-        report(diag, path, "warning", "unknown key '%s' (did you mean '%s'?)", name, hint);
+        report(diag, path, "warning", "unknown key '%s' (did you mean '%s'?)", shown, hint);
     else
-        report(diag, path, "warning", "unknown key '%s'", name);
+        report(diag, path, "warning", "unknown key '%s'", shown);
 }
 
 /* The string member key of a locations entry; false after reporting. */
@@ -339,15 +351,17 @@ static bool load_location(Config *c, const cJSON *entry, int index, bool seen[],
     size_t i = 0;
     while (i < N_LOCATIONS && strcmp(locations[i].name, req) != 0)
         i++;
+    char shown[200];
     if (i == N_LOCATIONS) {
         report(diag, path, "error", "'locations' entry %d: unknown requirement '%s' "
-               "(expected stdlib, helpInfo, debug or vfs)", index, req);
+               "(expected stdlib, helpInfo, debug or vfs)", index, safe_text(shown, sizeof shown, req));
         return false;
     }
     const cJSON *member;
     cJSON_ArrayForEach(member, entry)
         if (strcmp(member->string, "requirement") != 0 && strcmp(member->string, "path") != 0)
-            report(diag, path, "warning", "'locations' entry %d: unknown key '%s'", index, member->string);
+            report(diag, path, "warning", "'locations' entry %d: unknown key '%s'", index,
+                   safe_text(shown, sizeof shown, member->string));
     if (seen[i])
         report(diag, path, "warning", "'locations' names '%s' more than once; the last entry wins", req);
     seen[i] = true;
@@ -406,6 +420,76 @@ static bool apply_object(Config *c, const cJSON *root, const char *path, FILE *d
     return true;
 }
 
+/* ---- locations that are read but not (yet) used ---- */
+
+/* What a stdlib directory holds: MODULE/FUNCTION.kar files, and the .lib files of the
+ * original MVM (which this mvm does not read). */
+static void count_library_files(const char *dir, int *kar, int *lib)
+{
+    *kar = *lib = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) && *kar == 0;) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        if (n > 4 && strcmp(e->d_name + n - 4, ".lib") == 0)
+            (*lib)++;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+        DIR *m = opendir(sub);
+        for (struct dirent *f; m && (f = readdir(m));) {
+            size_t k = strlen(f->d_name);
+            if (f->d_name[0] != '.' && k > 4 && strcmp(f->d_name + k - 4, ".kar") == 0)
+                (*kar)++;
+        }
+        if (m)
+            closedir(m);
+    }
+    closedir(d);
+}
+
+/* A stdlib location replaces the whole built-in library, so one that does not exist or
+ * holds no MODULE/FUNCTION.kar file would make every library call an assembly error
+ * (an original-MVM configuration points at a folder of .lib files): warn, and use the
+ * built-in library instead. */
+static void check_stdlib_location(Config *c, const char *path, FILE *diag)
+{
+    char shown[300];
+    struct stat sb;
+    int kar = 0, lib = 0;
+    bool found = stat(c->loc_stdlib, &sb) == 0;
+    safe_text(shown, sizeof shown, c->loc_stdlib);
+    if (!found || !S_ISDIR(sb.st_mode)) {
+        report(diag, path, "warning", "'locations' stdlib: '%s' %s; the built-in library is used",
+               shown, found ? "is not a directory" : "does not exist");
+    } else {
+        count_library_files(c->loc_stdlib, &kar, &lib);
+        if (kar > 0)
+            return;
+        report(diag, path, "warning", "'locations' stdlib: '%s' holds no MODULE/FUNCTION.kar files%s; "
+               "the built-in library is used", shown, lib ? " (the .lib files of the original MVM "
+               "are not read: this mvm's library is MVM assembly, one .kar file per function)" : "");
+    }
+    free(c->loc_stdlib);
+    c->loc_stdlib = NULL;
+}
+
+/* helpInfo and debug are accepted for original-MVM configurations, but nothing reads
+ * them yet: say so rather than let the user believe they work (docs/configuration.md). */
+static void check_unused_locations(Config *c, const char *path, FILE *diag)
+{
+    if (c->loc_help_info)
+        report(diag, path, "warning", "'locations' helpInfo is ignored: help is built into mvm "
+               "(mvm help TOPIC)");
+    if (c->loc_debug)
+        report(diag, path, "warning", "'locations' debug is ignored: debug.json dumps are not "
+               "supported yet");
+    if (c->loc_stdlib)
+        check_stdlib_location(c, path, diag);
+}
+
 /* Load path; with missing_ok a file that does not exist is not an error. */
 static int load(Config *c, const char *path, bool missing_ok, FILE *diag)
 {
@@ -439,6 +523,8 @@ static int load(Config *c, const char *path, bool missing_ok, FILE *diag)
         status = CONFIG_STATUS_ERROR;
     } else if (!apply_object(c, root, path, diag)) {
         status = CONFIG_STATUS_ERROR;
+    } else {
+        check_unused_locations(c, path, diag);
     }
     cJSON_Delete(root);
     free(text);

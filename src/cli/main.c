@@ -19,6 +19,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/snapshot.h"
 #include "../param.h"
+#include "../vfs/vfs.h"
 #include "../vm/help.h"
 #include "config.h"
 #include "vfs_cmd.h"
@@ -182,6 +183,17 @@ static int check_snapshot_options(const Cli *cli)
     return 0;
 }
 
+/* The VFS image named by --vfs or config.json must be usable before anything runs
+ * (SPEC 10 "VFS"): not empty, not a FIFO, directory or device. 0 or EXIT_USAGE. */
+static int check_vfs_path(const char *image)
+{
+    char err[1024];
+    if (!image || vfs_check_image_path(image, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "mvm: %s\n", err);
+    return EXIT_USAGE;
+}
+
 /* Run a started (or resumed) machine to the end, print --stats, free it. */
 static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
 {
@@ -195,17 +207,30 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
+/* Assemble the program named on the command line. Its user modules are looked up on the
+ * host, beside it, inside its directory (which becomes PID 1's directory). */
 static Program *assemble(const Cli *cli)
 {
-    AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib };
-    return asm_assemble_file(cli->file, &opt, stderr, NULL);
+    const char *slash = strrchr(cli->file, '/');
+    char *base = !slash ? strdup(".") : slash == cli->file ? strdup("/")
+                                      : strndup(cli->file, (size_t)(slash - cli->file));
+    if (!base) {
+        fprintf(stderr, "mvm: %s: out of memory\n", cli->file);
+        return NULL;
+    }
+    HostModules modules;
+    asm_host_modules(&modules, base);
+    AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib, .modules = &modules.provider };
+    Program *p = asm_assemble_file(cli->file, &opt, stderr, NULL);
+    free(base);
+    return p;
 }
 
 static int cmd_run(Cli *cli)
 {
     if (!cli->file)
         return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
-    if (check_snapshot_options(cli))
+    if (check_snapshot_options(cli) || check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
         return EXIT_USAGE;
     Program *prog = assemble(cli);
     if (!prog)
@@ -267,7 +292,7 @@ static int cmd_resume(Cli *cli)
 {
     if (!cli->file)
         return bad_usage("%s: which snapshot? usage: mvm resume SNAPSHOT", cli->command);
-    if (check_snapshot_options(cli))
+    if (check_snapshot_options(cli) || check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
         return EXIT_USAGE;
     VmOptions o = {
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,

@@ -283,6 +283,12 @@ int vfs_command(int argc, char **argv)
     }
     if (!image)
         image = cfg.loc_vfs ? cfg.loc_vfs : VFS_DEFAULT_IMAGE;
+    char err[1024];
+    if (vfs_check_image_path(image, err, sizeof err) != 0) {   /* usage, SPEC 10 "VFS" */
+        fprintf(stderr, "mvm vfs: %s\n", err);
+        config_free(&cfg);
+        return USAGE;
+    }
     Vfs *v = open_image(image, cmd);
     st = v ? cmd->run(v, w, n) : FAILED;
     vfs_close(v);

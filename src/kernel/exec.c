@@ -1,60 +1,75 @@
 /*
  * exec.c - loading programs for spawn and exec (the one place that turns a path into a
  * running image, as in xv6's exec.c), and the argument arrays they pass.
+ *
+ * Where a program comes from decides where its user modules come from (SPEC 7, 10): a
+ * program read from the VFS finds them in the VFS beside it; a host program on the host
+ * beside it, inside the directory of PID 1's program. No string a guest chooses is ever
+ * turned into a host path except a spawn/exec program path, and that one only through
+ * host_path_allowed and host_open_within (src/host/hostfile.h).
  */
 #include "exec.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../asm/asm.h"
+#include "../host/hostfile.h"
+#include "../param.h"
 #include "../vm/errors.h"
 #include "syscall.h"
 #include "vfs_hook.h"
 
-/* A host path is allowed when it ends in ".kar", is relative, and never climbs above the
- * directory it is relative to. */
-static bool host_path_allowed(const char *path)
+/* Assemble a program's text; modules come through `modules` (the store the text came
+ * from). Returns 0, 25 for assembly errors (already printed), or 9 when a module was
+ * refused (a host module leading out of PID 1's directory: a file access, not a format). */
+static int assemble(VM *vm, const char *path, const char *src, size_t len,
+                    const SourceProvider *modules, const bool *refused, Program **out)
 {
-    size_t n = strlen(path);
-    if (n < 5 || strcmp(path + n - 4, ".kar") != 0 || path[0] == '/')
-        return false;
-    int depth = 0;
-    for (const char *s = path; *s;) {
-        const char *e = strchr(s, '/');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len == 2 && s[0] == '.' && s[1] == '.') {
-            if (--depth < 0)
-                return false;
-        } else if (len > 0 && !(len == 1 && s[0] == '.')) {
-            depth++;
-        }
-        s += len + (e != NULL);
-    }
-    return true;
+    fflush(vm->out);
+    AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir, .modules = modules };
+    *out = asm_assemble_source(path, src, len, &opt, vm->err, NULL);
+    if (*out)
+        return 0;
+    return refused && *refused ? ERR_FILE_ACCESS : ERR_INVALID_FORMAT;
 }
 
+/* A host program: `path` relative to the directory of PID 1's program, under the rules of
+ * SPEC 10 (hostfile.h), symbolic links leading out of that directory included. Every
+ * refusal is the same 9, so a guest learns nothing about host files outside the rules. */
 static int load_from_host(VM *vm, const char *path, Program **out)
 {
     if (!host_path_allowed(path))
         return ERR_FILE_ACCESS;
-    const char *dir = vm->base_dir ? vm->base_dir : ".";
-    size_t len = strlen(dir) + strlen(path) + 2;
-    char *full = malloc(len);
+    const char *dir = !vm->base_dir ? "." : *vm->base_dir ? vm->base_dir : "/";
+    size_t n = strlen(dir) + strlen(path) + 2;
+    char *full = malloc(n);
     if (!full)
         return ERR_MEMORY_ALLOCATION;
-    snprintf(full, len, "%s/%s", dir, path);
-    struct stat st;
-    if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-        free(full);
-        return ERR_FILE_ACCESS;
+    snprintf(full, n, "%s/%s", dir, path);
+    char *src = NULL;
+    size_t len = 0;
+    int fd;
+    int e = host_open_within(dir, full, &fd);
+    if (!e)
+        e = host_read_fd(fd, MAX_SOURCE_BYTES, &src, &len);
+    if (e == HOST_TOO_LARGE) {
+        fflush(vm->out);
+        fprintf(vm->err, "%s: error: cannot read: file too large (the limit is %u MiB)\n",
+                full, MAX_SOURCE_BYTES >> 20);
+        e = ERR_INVALID_FORMAT;
+    } else if (e) {
+        e = e == ENOMEM ? ERR_MEMORY_ALLOCATION : ERR_FILE_ACCESS;
+    } else {
+        HostModules hm;
+        asm_host_modules(&hm, dir);
+        e = assemble(vm, full, src, len, &hm.provider, &hm.refused, out);
     }
-    fflush(vm->out);
-    AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir };
-    *out = asm_assemble_file(full, &opt, vm->err, NULL);
+    free(src);
     free(full);
-    return *out ? 0 : ERR_INVALID_FORMAT;
+    return e;
 }
 
 int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
@@ -68,11 +83,11 @@ int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
     size_t srclen;
     e = vfs_hook_read_program(vm, path, &src, &srclen);
     if (e == 0) {
-        fflush(vm->out);
-        AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir };
-        *out = asm_assemble_source(path, src, srclen, &opt, vm->err, NULL);
+        /* From the VFS: its modules come from the VFS too, never from the host. */
+        VfsModules vm_modules;
+        vfs_hook_modules(&vm_modules, vm);
+        e = assemble(vm, path, src, srclen, &vm_modules.provider, NULL, out);
         free(src);
-        e = *out ? 0 : ERR_INVALID_FORMAT;
     } else {
         e = load_from_host(vm, path, out);
     }

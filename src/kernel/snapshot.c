@@ -105,6 +105,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../host/hostfile.h"
 #include "../vm/errors.h"
 #include "mailbox.h"
 #include "sched.h"
@@ -1399,17 +1400,17 @@ static void load_ring(Reader *r, Loader *ld)
 /* Read the whole file. Returns the bytes (and *size), or NULL after a message. */
 static uint8_t *read_file(const char *path, size_t *size, FILE *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = -1;
+    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(err, "mvm: %s: cannot open: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (e == EISDIR || e == HOST_NOT_REGULAR) {
+        fprintf(err, "mvm: %s: not an MVM snapshot (not a regular file)\n", path);
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
-        fprintf(err, "mvm: %s: not an MVM snapshot (not a regular file)\n", path);
-        close(fd);
+    if (e || fstat(fd, &st) != 0) {
+        fprintf(err, "mvm: %s: cannot open: %s\n", path, e ? host_error_text(e) : strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     size_t n = (size_t)st.st_size;

@@ -1,9 +1,11 @@
 /*
  * vfs_hook.c - the kernel's view of the VFS for program lookup (spawn, exec): SPEC 5,
  * "Program paths are looked up in the VFS first". VFS program files need not end in .kar.
+ * The user modules of a VFS program come from the VFS too (the VFS source provider).
  */
 #include "vfs_hook.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,4 +21,25 @@ int vfs_hook_read_program(VM *vm, const char *path, char **data, size_t *len)
                                      lookup is no reason to create one */
     Vfs *v = vm_vfs(vm);
     return v ? vfs_read_file(v, path, data, len) : ERR_FILE_ACCESS;
+}
+
+/* VFS paths are joined as text; the VFS normalises "." and ".." and can never climb
+ * above its root, so any caller path gives a path inside the VFS. */
+static bool vfs_locate(void *ctx, const char *caller, const char *rel, char *path, size_t cap)
+{
+    const char *slash = strrchr(caller, '/');
+    int dirlen = slash ? (int)(slash - caller + 1) : 0;
+    int n = snprintf(path, cap, "%.*s%s", dirlen, caller, rel);
+    return n > 0 && (size_t)n < cap;
+}
+
+static int vfs_read_module(void *ctx, const char *path, char **text, size_t *len, char *why, size_t whycap)
+{
+    VfsModules *m = ctx;
+    return vfs_hook_read_program(m->vm, path, text, len) == 0 ? 0 : SOURCE_MISSING;
+}
+
+void vfs_hook_modules(VfsModules *m, VM *vm)
+{
+    *m = (VfsModules){ .provider = { .ctx = m, .locate = vfs_locate, .read = vfs_read_module }, .vm = vm };
 }

@@ -41,6 +41,8 @@
 
 #include <sqlite3.h>
 
+#include "../host/hostfile.h"
+#include "../host/safetext.h"
 #include "../vm/errors.h"
 
 #define VFS_APPLICATION_ID 0x4D564D46   /* "MVMF" in the SQLite header */
@@ -93,11 +95,17 @@ static const char schema_sql[] =
     ");\n"
     "CREATE INDEX entry_by_parent ON entry(parent, name);\n";
 
+/* Whether this open may write the image (SPEC 6: a damaged image is never written). */
+typedef enum Soundness { UNCHECKED, SOUND, DAMAGED } Soundness;
+
 struct Vfs {
     sqlite3      *db;
     char         *image;              /* the path as given */
+    char          shown[256];         /* the path as messages show it (safe_text) */
+    Soundness     soundness;          /* checked before this open's first write */
+    char          damage[256];        /* DAMAGED: SQLite's first finding, made safe */
     sqlite3_stmt *st[ST_COUNT];
-    char          error[512];         /* why the last call failed */
+    char          error[1024];        /* why the last call failed */
     bool          host_error;
 };
 
@@ -130,19 +138,39 @@ static int __attribute__((format(printf, 3, 4))) refuse(Vfs *v, int code, const 
     return code;
 }
 
+/* The image, not the request, is at fault: record why (shown on standard error) and
+ * return 9. */
+static int __attribute__((format(printf, 2, 3))) refuse_host(Vfs *v, const char *fmt, ...)
+{
+    char msg[sizeof v->error];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    memcpy(v->error, msg, sizeof msg);
+    v->host_error = true;
+    return ERR_FILE_ACCESS;
+}
+
+static void mark_damaged(Vfs *v, const char *finding)
+{
+    v->soundness = DAMAGED;
+    snprintf(v->damage, sizeof v->damage, "%s", finding);
+}
+
 /* SQLite reported rc: record what it means for the user; 11 for lack of memory, else 9. */
 static int host_fail(Vfs *v, int rc)
 {
     const char *what;
     switch (rc & 0xFF) {
     case SQLITE_NOMEM:
-        snprintf(v->error, sizeof v->error, "%s: out of memory", v->image);
+        snprintf(v->error, sizeof v->error, "%s: out of memory", v->shown);
         v->host_error = true;
         return ERR_MEMORY_ALLOCATION;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         snprintf(v->error, sizeof v->error, "%s: the image is busy: another process kept it locked "
-                 "for more than %d s; try again", v->image, VFS_BUSY_TIMEOUT_MS / 1000);
+                 "for more than %d s; try again", v->shown, VFS_BUSY_TIMEOUT_MS / 1000);
         v->host_error = true;
         return ERR_FILE_ACCESS;
     case SQLITE_CORRUPT:
@@ -164,8 +192,11 @@ static int host_fail(Vfs *v, int rc)
         what = "SQLite error";
         break;
     }
-    snprintf(v->error, sizeof v->error, "%s: %s (%s)", v->image, what,
-             v->db ? sqlite3_errmsg(v->db) : sqlite3_errstr(rc));
+    char said[256];   /* SQLite's own words may quote bytes of the damaged file */
+    safe_text(said, sizeof said, v->db ? sqlite3_errmsg(v->db) : sqlite3_errstr(rc));
+    if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB)
+        mark_damaged(v, said);      /* never write it from now on */
+    snprintf(v->error, sizeof v->error, "%s: %s (%s)", v->shown, what, said);
     v->host_error = true;
     return ERR_FILE_ACCESS;
 }
@@ -240,11 +271,37 @@ static int touch(Vfs *v, int64_t id, int64_t when)
 
 /* ---- Transactions -------------------------------------------------------------------- */
 
+static int integrity(Vfs *v, const char *pragma);
+
+/* SPEC 6: a damaged image is reported and never written. Before the first write of this
+ * open the image gets the integrity check of `mvm vfs check` (so every image that command
+ * calls damaged is refused here too; docs/vfs.md gives its cost); after a damaged verdict,
+ * or SQLite reporting damage on any call, every write is refused. Reads are not checked:
+ * they go on where SQLite still answers them. */
+static int may_write(Vfs *v)
+{
+    if (v->soundness == UNCHECKED) {
+        int e = integrity(v, "PRAGMA integrity_check");
+        if (e && v->soundness != DAMAGED)
+            return e;                   /* busy, out of memory: ask again next time */
+        if (!e)
+            v->soundness = SOUND;
+    }
+    if (v->soundness == SOUND)
+        return 0;
+    return refuse_host(v, "%s: the image is damaged (%s), so it is not written to; reads may "
+                       "go on ('mvm vfs check' reports the damage; restore a copy of the image)",
+                       v->shown, v->damage);
+}
+
 /* Normalise the path and open the call's transaction. On success the caller must end()
  * it and free *norm. */
 static int begin(Vfs *v, const char *path, bool write, char **norm)
 {
-    int e = vfs_path_normalise(path, norm);
+    int e = write ? may_write(v) : 0;
+    if (e)
+        return e;
+    e = vfs_path_normalise(path, norm);
     if (e == ERR_INVALID_FORMAT)
         return refuse(v, e, "a name in the path is longer than %d bytes", VFS_NAME_MAX);
     if (e)
@@ -544,24 +601,33 @@ int vfs_set_permissions(Vfs *v, const char *path, int64_t bits)
     return end(v, e, norm);
 }
 
-int vfs_check(Vfs *v)
+/* Run an integrity pragma: 0 when it answers "ok"; else 9 with its first finding (or
+ * SQLite's error) in v->error, and v->soundness = DAMAGED when the image is damaged. */
+static int integrity(Vfs *v, const char *pragma)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(v->db, "PRAGMA integrity_check", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(v->db, pragma, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return host_fail(v, rc);
     int e = 0;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const char *first = (const char *)sqlite3_column_text(st, 0);
-        if (!first || strcmp(first, "ok") != 0)
-            e = refuse(v, ERR_FILE_ACCESS, "%s: the image is damaged: %s", v->image,
-                       first ? first : "(no report)");
+        char said[256];
+        if (!first || strcmp(first, "ok") != 0) {
+            mark_damaged(v, first ? safe_text(said, sizeof said, first) : "no report");
+            e = refuse(v, ERR_FILE_ACCESS, "%s: the image is damaged: %s", v->shown, v->damage);
+        }
     } else {
         e = host_fail(v, rc);
     }
     sqlite3_finalize(st);
     return e;
+}
+
+int vfs_check(Vfs *v)
+{
+    return integrity(v, "PRAGMA integrity_check");
 }
 
 /* ---- Opening ------------------------------------------------------------------------- */
@@ -583,30 +649,32 @@ static bool has_sidecar(const char *path, const char *suffix)
 /* Decide from the file's first 100 bytes (the SQLite header), without SQLite, whether it
  * is an MVM image (0), missing or empty (0 with *fresh set: a new image is made), or
  * something to refuse (-1 with a message in err). */
-static int inspect(const char *path, bool *fresh, char *err, size_t errlen)
+static int inspect(const char *path, const char *shown, bool *fresh, char *err, size_t errlen)
 {
     *fresh = false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) {
+    int fd = -1;
+    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
+    if (e == ENOENT) {
         *fresh = true;
         return 0;
     }
+    if (e == EISDIR || e == HOST_NOT_REGULAR) {
+        snprintf(err, errlen, "%s: not an MVM VFS image (not a regular file)", shown);
+        return -1;
+    }
     struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        snprintf(err, errlen, "%s: cannot open the VFS image: %s", path, strerror(errno));
+    if (e || fstat(fd, &sb) != 0) {
+        snprintf(err, errlen, "%s: cannot open the VFS image: %s", shown,
+                 e ? host_error_text(e) : strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     unsigned char h[100];
-    ssize_t got = S_ISREG(sb.st_mode) ? read(fd, h, sizeof h) : -1;
+    ssize_t got = read(fd, h, sizeof h);
     close(fd);
-    if (!S_ISREG(sb.st_mode)) {
-        snprintf(err, errlen, "%s: not an MVM VFS image (not a regular file)", path);
-        return -1;
-    }
     if (got < 0) {
-        snprintf(err, errlen, "%s: cannot read the VFS image: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot read the VFS image: %s", shown, strerror(errno));
         return -1;
     }
     if (sb.st_size == 0) {
@@ -615,18 +683,18 @@ static int inspect(const char *path, bool *fresh, char *err, size_t errlen)
     }
     const char *left = "it was left untouched";
     if (got < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0) {
-        snprintf(err, errlen, "%s: not an MVM VFS image (not an SQLite database); %s", path, left);
+        snprintf(err, errlen, "%s: not an MVM VFS image (not an SQLite database); %s", shown, left);
         return -1;
     }
     uint32_t app = be32(h + 68), format = be32(h + 60);
     if (app != VFS_APPLICATION_ID) {
         snprintf(err, errlen, "%s: not an MVM VFS image (an SQLite database of another "
-                 "program, application_id 0x%08x); %s", path, app, left);
+                 "program, application_id 0x%08x); %s", shown, app, left);
         return -1;
     }
     if (format != VFS_FORMAT) {
         snprintf(err, errlen, "%s: an MVM VFS image of format %u, but this mvm reads format %d; %s",
-                 path, format, VFS_FORMAT, left);
+                 shown, format, VFS_FORMAT, left);
         return -1;
     }
     /* The header's page count is valid when its change counter matches (SQLite file
@@ -639,7 +707,7 @@ static int inspect(const char *path, bool *fresh, char *err, size_t errlen)
     if (be32(h + 24) == be32(h + 92) && !has_sidecar(path, "-wal") &&
         !has_sidecar(path, "-journal") && (uint64_t)sb.st_size < pages * page_size) {
         snprintf(err, errlen, "%s: the VFS image is damaged (truncated: %lld bytes, its header "
-                 "says %llu); %s", path, (long long)sb.st_size,
+                 "says %llu); %s", shown, (long long)sb.st_size,
                  (unsigned long long)(pages * page_size), left);
         return -1;
     }
@@ -738,17 +806,39 @@ static int setup(Vfs *v, bool fresh, bool memory, const char **why)
     return SQLITE_OK;
 }
 
+int vfs_check_image_path(const char *image_path, char *err, size_t errlen)
+{
+    if (image_path[0] == '\0') {
+        /* SQLite would open a temporary database: every write would vanish. */
+        snprintf(err, errlen, "the VFS image path is empty (name a file, or :memory: for a "
+                 "throwaway image)");
+        return -1;
+    }
+    int e = strcmp(image_path, VFS_MEMORY_IMAGE) == 0 ? 0 : host_stat_regular(image_path);
+    if (e == 0 || e == ENOENT)
+        return 0;
+    char shown[256];
+    snprintf(err, errlen, "%s: cannot be a VFS image: %s", safe_text(shown, sizeof shown, image_path),
+             e == EISDIR ? "not a regular file (a directory)" : host_error_text(e));
+    return -1;
+}
+
 Vfs *vfs_open(const char *image_path, char *err, size_t errlen)
 {
+    if (vfs_check_image_path(image_path, err, errlen) != 0)
+        return NULL;
     bool memory = strcmp(image_path, VFS_MEMORY_IMAGE) == 0, fresh = true;
-    if (!memory && inspect(image_path, &fresh, err, errlen) != 0)
+    char shown[256];   /* a path from config.json may hold any bytes */
+    safe_text(shown, sizeof shown, image_path);
+    if (!memory && inspect(image_path, shown, &fresh, err, errlen) != 0)
         return NULL;
     Vfs *v = calloc(1, sizeof *v);
     if (!v || !(v->image = strdup(image_path))) {
         free(v);
-        snprintf(err, errlen, "%s: out of memory", image_path);
+        snprintf(err, errlen, "%s: out of memory", shown);
         return NULL;
     }
+    memcpy(v->shown, shown, sizeof shown);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (fresh ? SQLITE_OPEN_CREATE : 0);
     const char *why = NULL;
     int rc = sqlite3_open_v2(image_path, &v->db, flags, NULL);
@@ -756,18 +846,19 @@ Vfs *vfs_open(const char *image_path, char *err, size_t errlen)
         rc = setup(v, fresh, memory, &why);
     if (rc != SQLITE_OK) {
         int sys = v->db ? sqlite3_system_errno(v->db) : 0;
+        char said[256];
+        safe_text(said, sizeof said, v->db ? sqlite3_errmsg(v->db) : sqlite3_errstr(rc));
         if ((rc & 0xFF) == SQLITE_NOTADB && why)
-            snprintf(err, errlen, "%s: not an MVM VFS image (%s); it was left untouched", image_path, why);
+            snprintf(err, errlen, "%s: not an MVM VFS image (%s); it was left untouched", shown, why);
         else if ((rc & 0xFF) == SQLITE_NOTADB || (rc & 0xFF) == SQLITE_CORRUPT)
-            snprintf(err, errlen, "%s: the VFS image is damaged (%s)", image_path, sqlite3_errmsg(v->db));
+            snprintf(err, errlen, "%s: the VFS image is damaged (%s)", shown, said);
         else if ((rc & 0xFF) == SQLITE_BUSY)
             snprintf(err, errlen, "%s: the VFS image is busy: another process kept it locked for "
-                     "more than %d s; try again", image_path, VFS_BUSY_TIMEOUT_MS / 1000);
+                     "more than %d s; try again", shown, VFS_BUSY_TIMEOUT_MS / 1000);
         else if ((rc & 0xFF) == SQLITE_CANTOPEN && sys)
-            snprintf(err, errlen, "%s: cannot open the VFS image: %s", image_path, strerror(sys));
+            snprintf(err, errlen, "%s: cannot open the VFS image: %s", shown, strerror(sys));
         else
-            snprintf(err, errlen, "%s: cannot open the VFS image: %s", image_path,
-                     v->db ? sqlite3_errmsg(v->db) : sqlite3_errstr(rc));
+            snprintf(err, errlen, "%s: cannot open the VFS image: %s", shown, said);
         vfs_close(v);
         return NULL;
     }

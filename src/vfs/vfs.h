@@ -55,6 +55,11 @@ typedef struct VfsInfo {
  * truncated image) is refused without being written to. Returns NULL with a message
  * naming the file in err (errlen bytes) on failure. */
 Vfs *vfs_open(const char *image_path, char *err, size_t errlen);
+/* Before anything runs (SPEC 10 "VFS"): 0 when image_path may name an image (a regular
+ * file, a missing one, or VFS_MEMORY_IMAGE); -1 with a message in err for an empty path
+ * (SQLite would make it a temporary database whose writes vanish) or a file that is not
+ * regular (a FIFO would block; a directory or device is no image). vfs_open checks it too. */
+int vfs_check_image_path(const char *image_path, char *err, size_t errlen);
 /* Close the image (NULL is fine). Everything has been durable since each call returned;
  * closing only folds SQLite's write-ahead log back into the image file. */
 void vfs_close(Vfs *v);

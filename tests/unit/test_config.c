@@ -137,22 +137,39 @@ static void defaults_come_from_param_h(void **state)
     config_free(&c);
 }
 
+/* A stdlib directory holding one MODULE/FUNCTION.kar file, named into lib[cap]. */
+static void make_library(char *lib, size_t cap)
+{
+    char module[PATH_MAX + 8];
+    assert_true(snprintf(lib, cap, "%s/lib", dir) < (int)cap);
+    snprintf(module, sizeof module, "%s/m", lib);
+    assert_int_equal(mkdir(lib, 0777), 0);
+    assert_int_equal(mkdir(module, 0777), 0);
+    write_text("lib/m/f.kar", "NOP\n");
+}
+
 static void every_key_is_read(void **state)
 {
     Config c;
-    assert_int_equal(load_text(&c,
+    char lib[PATH_MAX], text[PATH_MAX + 1024];
+    make_library(lib, sizeof lib);
+    snprintf(text, sizeof text,
         "{\n"
         "  \"stackSize\": 2048, \"memorySize\": 65536, \"heapStart\": 512,\n"
         "  \"quantum\": 10, \"hertz\": 100, \"callDepth\": 64,\n"
         "  \"maxProcesses\": 100, \"mailboxCapacity\": 8,\n"
         "  \"locations\": [\n"
-        "    { \"requirement\": \"stdlib\",   \"path\": \"lib\" },\n"
+        "    { \"requirement\": \"stdlib\",   \"path\": \"%s\" },\n"
         "    { \"requirement\": \"helpInfo\", \"path\": \"help.txt\" },\n"
         "    { \"requirement\": \"debug\",    \"path\": \"debug.json\" },\n"
         "    { \"requirement\": \"vfs\",      \"path\": \"disk.fs\" }\n"
         "  ]\n"
-        "}\n"), 0);
-    assert_int_equal(diag_len, 0);
+        "}\n", lib);
+    assert_int_equal(load_text(&c, text), 0);
+    /* helpInfo and debug are read, and said to be ignored (docs/configuration.md). */
+    assert_non_null(strstr(diag_text, "warning: 'locations' helpInfo is ignored"));
+    assert_non_null(strstr(diag_text, "warning: 'locations' debug is ignored"));
+    assert_null(strstr(diag_text, "stdlib"));
     assert_int_equal(c.stack_size, 2048);
     assert_int_equal(c.memory_size, 65536);
     assert_int_equal(c.heap_start, 512);
@@ -161,13 +178,31 @@ static void every_key_is_read(void **state)
     assert_int_equal(c.call_depth, 64);
     assert_int_equal(c.max_processes, 100);
     assert_int_equal(c.mailbox_capacity, 8);
-    assert_string_equal(c.loc_stdlib, "lib");
+    assert_string_equal(c.loc_stdlib, lib);
     assert_string_equal(c.loc_help_info, "help.txt");
     assert_string_equal(c.loc_debug, "debug.json");
     assert_string_equal(c.loc_vfs, "disk.fs");
     assert_int_equal(validate(&c), 0);
     config_free(&c);
     assert_null(c.loc_vfs);
+}
+
+/* A stdlib location with no MODULE/FUNCTION.kar file would break every library call:
+ * warned about (with a word on .lib files) and dropped, so the built-in library is used. */
+static void unusable_stdlib_is_warned_and_dropped(void **state)
+{
+    Config c;
+    assert_int_equal(load_text(&c, "{ \"locations\": [ { \"requirement\": \"stdlib\", "
+                                   "\"path\": \"/nonexistent/mvm-lib\" } ] }"), 0);
+    assert_non_null(strstr(diag_text, "'/nonexistent/mvm-lib' does not exist; the built-in library is used"));
+    assert_null(c.loc_stdlib);
+    char text[PATH_MAX + 200];
+    snprintf(text, sizeof text, "{ \"locations\": [ { \"requirement\": \"stdlib\", \"path\": \"%s\" } ] }", dir);
+    write_text("strings.lib", "old MVM library");
+    assert_int_equal(load_text(&c, text), 0);
+    assert_non_null(strstr(diag_text, "holds no MODULE/FUNCTION.kar files (the .lib files of the original MVM are not read"));
+    assert_null(c.loc_stdlib);
+    config_free(&c);
 }
 
 static void absent_keys_keep_their_values(void **state)
@@ -547,6 +582,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(defaults_come_from_param_h),
         T(every_key_is_read),
+        T(unusable_stdlib_is_warned_and_dropped),
         T(absent_keys_keep_their_values),
         T(integral_numbers_in_any_notation),
         T(byte_order_mark_is_allowed),
