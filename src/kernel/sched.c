@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "../param.h"
+
 void sched_enqueue(VM *vm, Proc *p)
 {
     Proc *h = vm->head;
@@ -44,8 +46,10 @@ Proc *sched_next(VM *vm)
 
 void sched_update_watch(VM *vm)
 {
+    /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
+     * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
-                vm->opt.snapshot_every;
+                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL;
 }
 
 void sched_note_sleeper(VM *vm)

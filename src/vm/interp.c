@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../kernel/exec.h"
+#include "../kernel/host.h"
 #include "../kernel/kernel.h"
 #include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
@@ -68,7 +69,6 @@
 /* Typed operands (Byte..Double) take the general path in ops.c. */
 #define TYPED() unlikely(p->typed & ip->mask)
 
-#define BUDGET_SOLO ((int64_t)1 << 40)   /* a lone process runs unchecked this long */
 #define SLEEP_POLL  1024                 /* instructions between host-clock looks while someone sleeps */
 
 /* ---------------------------------------------------------------- time helpers */
@@ -87,14 +87,6 @@ static int64_t monotonic_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void sleep_ns(int64_t ns)
-{
-    if (ns <= 0)
-        return;
-    struct timespec ts = { ns / 1000000000, ns % 1000000000 };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 
 
@@ -106,6 +98,8 @@ static void sleep_ns(int64_t ns)
 static Proc *pick_next(VM *vm)
 {
     for (;;) {
+        if (host_interrupted())
+            return NULL;   /* a host signal: stop here, between two turns */
         if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
             int64_t next = sched_wake_sleepers(vm);
             if (!vm->head && next >= 0) {
@@ -113,7 +107,7 @@ static Proc *pick_next(VM *vm)
                  * so a deadline centuries away cannot overflow), never busy-wait. */
                 int64_t wait_ms = next - host_time_ms();
                 fflush(vm->out);
-                sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
+                host_sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
                 continue;
             }
         }
@@ -134,10 +128,12 @@ static Proc *pick_next(VM *vm)
 }
 
 /* A lone process runs this long between check-ins: a whole number of quanta, so the
- * quantum boundaries stay where round-robin would put them. */
+ * quantum boundaries stay where round-robin would put them, and at most CHECK_INTERVAL
+ * instructions, so a host signal is seen soon (param.h). Quanta longer than that are
+ * watched (sched_update_watch): turn_budget cuts them. */
 static int64_t solo_budget(VM *vm)
 {
-    return ((int64_t)1 << 40) / vm->opt.quantum * vm->opt.quantum;
+    return CHECK_INTERVAL / vm->opt.quantum * vm->opt.quantum;
 }
 
 /* Instructions the current process p may run before the next check. */
@@ -166,7 +162,7 @@ static int64_t turn_budget(VM *vm, Proc *p)
         if (b > chunk)
             b = chunk;
     }
-    return b;
+    return b < CHECK_INTERVAL ? b : CHECK_INTERVAL;
 }
 
 /* After a syscall made another process runnable (or signalled): end the solo run at the
@@ -184,7 +180,7 @@ static void throttle(VM *vm)
     uint64_t done = vm->steps - vm->run_start;
     int64_t due = vm->start_ns + (int64_t)((double)done * 1e9 / (double)vm->opt.hertz);
     fflush(vm->out);
-    sleep_ns(due - monotonic_ns());
+    host_sleep_ns(due - monotonic_ns());
 }
 
 static void trace(VM *vm, Proc *p, uint32_t pc)
@@ -208,6 +204,11 @@ static void report_deadlock(VM *vm)
 static int exit_status(VM *vm)
 {
     fflush(vm->out);
+    int sig = host_interrupted();
+    if (sig) {
+        fprintf(vm->err, "mvm: interrupted after %" PRIu64 " instructions\n", vm->steps - vm->run_start);
+        return 128 + sig;
+    }
     if (vm->stopped) {
         fprintf(vm->err, "mvm: stopped after %" PRIu64 " instructions (--max-steps)\n", vm->steps - vm->run_start);
         return 1;
@@ -451,8 +452,8 @@ dispatch:
         LOAD_PROC();                    /* exec may have replaced the program */
         if (vm->resched)
             budget = budget0 = rebudget(vm, budget);
-        if (budget <= 0)
-            goto check;
+        if (budget <= 0 || unlikely(host_stop_signal))
+            goto check;                 /* a slow call (input, the VFS) may have been interrupted */
         DISPATCH();
     }
 
@@ -488,7 +489,7 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    if (unlikely(vm->watch || ip->op == OP_END))
+    if (unlikely(vm->watch || ip->op == OP_END || host_stop_signal))
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
@@ -515,6 +516,8 @@ check_carefully:
         proc_exit(vm, p, 0);
         goto next_process;
     }
+    if (host_interrupted())
+        return exit_status(vm);
     if (vm->opt.max_steps && vm->steps - vm->run_start >= vm->opt.max_steps) {
         vm->stopped = true;
         return exit_status(vm);
