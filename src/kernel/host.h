@@ -15,7 +15,8 @@
 #include <stdint.h>
 
 /* Catch SIGINT, SIGTERM and SIGHUP from now on: each records itself with host_interrupt.
- * A second one of the same kind kills mvm the default way (an escape hatch). */
+ * A second one of the same kind kills mvm the default way (an escape hatch). A signal
+ * that was ignored when mvm started (nohup) stays ignored. */
 void host_catch_signals(void);
 /* Ask the machine to stop, as host signal sig would. Async-signal-safe. */
 void host_interrupt(int sig);
