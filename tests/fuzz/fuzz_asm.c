@@ -12,7 +12,10 @@
  * Time is virtual. run.sh compiles the MVM sources with clock_gettime and nanosleep
  * renamed to the mvm_fuzz_ functions below: the clock starts at the same instant for every
  * input and moves only when the machine sleeps, so SLEEP costs no real time (no false
- * timeouts) and a run depends on its input alone. The VFS is a fresh in-memory image.
+ * timeouts) and a run depends on its input alone. A program may sleep for centuries, and
+ * --max-steps does not count sleeping: once a run has slept VCLOCK_RUN_NS of virtual time
+ * the harness interrupts it as a host SIGINT would (kernel/host.h), which also puts the
+ * interruption path under the sanitizers. The VFS is a fresh in-memory image.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include <time.h>
 
 #include "asm/asm.h"
+#include "kernel/host.h"
 #include "kernel/kernel.h"
 
 /* <time.h> above declared the renamed functions; these are the real ones. */
@@ -31,6 +35,7 @@ extern int nanosleep(const struct timespec *req, struct timespec *rem);
 
 #define VCLOCK_START_NS INT64_C(1700000000000000000)   /* 2023-11-14, for every input */
 #define VCLOCK_MAX_NS   (INT64_MAX / 2)
+#define VCLOCK_RUN_NS   (INT64_C(3600) * 1000000000)     /* a run sleeps at most an hour */
 static int64_t vclock_ns;
 
 int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts);
@@ -57,6 +62,8 @@ int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem)
     if (ns > VCLOCK_MAX_NS - vclock_ns)
         ns = VCLOCK_MAX_NS - vclock_ns;
     vclock_ns += ns;
+    if (vclock_ns - VCLOCK_START_NS > VCLOCK_RUN_NS)
+        host_interrupt(SIGINT);
     return 0;
 }
 
@@ -81,6 +88,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     vclock_ns = VCLOCK_START_NS;
+    host_interrupt_clear();
     int nerrors = 0;
     AsmOptions aopt = { 0 };
     Program *prog = asm_assemble_source("fuzz.kar", (const char *)data, size, &aopt,
