@@ -183,11 +183,29 @@ static void throttle(VM *vm)
     host_sleep_ns(due - monotonic_ns());
 }
 
+/* The instruction p runs next from pc. A module's END returns to its caller without being
+ * an instruction (SPEC 10 "Ending is not an instruction"), so follow the frames it pops:
+ * several, when a module's last instruction was a call to another that falls off its end. */
+static uint32_t next_instruction(const Proc *p, uint32_t pc)
+{
+    const Instr *code = p->prog->code;
+    for (uint32_t k = p->fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
+        pc = p->frames[k - 1].ret;
+    return pc;
+}
+
+/* One --trace line for the instruction p runs next. Lines of a library function or user
+ * module name its file before the line (the main program's lines name none). */
 static void trace(VM *vm, Proc *p, uint32_t pc)
 {
     const Program *prog = p->prog;
+    pc = next_instruction(p, pc);
+    const InstrInfo *in = &prog->info[pc];
     fflush(vm->out);
-    fprintf(vm->err, "[trace] PID %" PRId64 " line %" PRIu32 ": %s\n", p->pid, prog->info[pc].line,
+    fprintf(vm->err, "[trace] PID %" PRId64 " ", p->pid);
+    if (in->unit != 0)
+        fprintf(vm->err, "%s ", prog->units[in->unit].path);
+    fprintf(vm->err, "line %" PRIu32 ": %s\n", in->line,
             prog->code[pc].op == OP_END ? "(end)" : program_text(prog, pc));
 }
 
