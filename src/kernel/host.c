@@ -26,11 +26,21 @@
 #define STDIN_BUF     65536
 
 volatile sig_atomic_t host_stop_signal;
+static volatile sig_atomic_t *volatile watch_flag;
 
 void host_interrupt(int sig)
 {
     if (!host_stop_signal)
         host_stop_signal = sig;
+    if (watch_flag)
+        *watch_flag = 1;
+}
+
+void host_watch(volatile sig_atomic_t *watch)
+{
+    watch_flag = watch;
+    if (watch && host_stop_signal)
+        *watch = 1;
 }
 
 int host_interrupted(void)

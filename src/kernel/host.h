@@ -24,6 +24,10 @@ void host_interrupt(int sig);
  * the interpreter's turn check, which reads it without a call. */
 int  host_interrupted(void);
 extern volatile sig_atomic_t host_stop_signal;
+/* While a machine runs, the handler also sets its flag *watch (VM.watch), which the
+ * interpreter already tests at the end of every turn: the stop costs no extra test on
+ * the hot path. NULL: no machine runs. */
+void host_watch(volatile sig_atomic_t *watch);
 /* Forget a stop request (a harness running many machines in one process). */
 void host_interrupt_clear(void);
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../param.h"
+#include "host.h"
 
 void sched_enqueue(VM *vm, Proc *p)
 {
@@ -50,6 +51,11 @@ void sched_update_watch(VM *vm)
      * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
                 vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL;
+    /* A host signal's handler sets watch too (host.c): one that came while this function
+     * read the options must not be overwritten. Looking again after the write closes the
+     * gap (a signal after the look sets watch itself). */
+    if (host_interrupted())
+        vm->watch = 1;
 }
 
 void sched_note_sleeper(VM *vm)

@@ -221,6 +221,7 @@ static void report_deadlock(VM *vm)
 
 static int exit_status(VM *vm)
 {
+    host_watch(NULL);   /* every return from vm_run comes through here */
     fflush(vm->out);
     int sig = host_interrupted();
     if (sig) {
@@ -262,6 +263,7 @@ int vm_run(VM *vm)
 /* Re-read the hot locals from p (after a switch, exec or handler entry). */
 #define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
 
+    host_watch(&vm->watch);
 next_process:
     p = pick_next(vm);
     if (!p)
@@ -507,7 +509,7 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    if (unlikely(vm->watch || ip->op == OP_END || host_stop_signal))
+    if (unlikely(vm->watch || ip->op == OP_END))   /* a host signal sets watch too */
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
