@@ -4,9 +4,10 @@
  * One function, vm_run, executes every process. Hot state lives in locals: the running
  * process `p`, its registers `R`, the instruction pointer `ip`, and `budget`, the number
  * of instructions left before the next "anything to do?" check. That single countdown
- * folds together the end of the quantum, --max-steps, --trace, hertz throttling and
- * sleeping processes (STYLE 5): the common path per instruction is one decrement and one
- * predictable branch.
+ * folds together the end of the quantum, --max-steps, --trace, hertz throttling,
+ * sleeping processes and host signals (STYLE 5): the common path per instruction is one
+ * decrement and one predictable branch. No budget exceeds CHECK_INTERVAL, so a host
+ * SIGINT/TERM/HUP, which only sets vm->watch (kernel/host.c), is seen within a few ms.
  *
  * Dispatch is computed goto where the compiler supports it (a table of label addresses,
  * one indirect jump per instruction), and a switch otherwise; MVM_USE_SWITCH=1 forces
@@ -15,7 +16,6 @@
  * A context switch saves the PC into the old Proc, appends it to the ready queue and
  * takes the head: the process's registers stay where they are, in its Proc.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,12 +87,7 @@ static int64_t monotonic_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-
-
-
 /* ---------------------------------------------------------------- turns */
-
-
 
 /* The next process to run, with its pending signal delivered; NULL when none can run. */
 static Proc *pick_next(VM *vm)
