@@ -26,7 +26,8 @@
 # Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
 # fuzz_snapshot; a harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped
 # with a note. The MVM sources are compiled once into build/fuzz/obj (in parallel, again
-# only when a source or header changed) and linked with each harness.
+# only when a source or header changed) and linked with each harness and the virtual clock
+# (vclock.c: weak, so a harness may bring its own).
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
 
@@ -96,9 +97,9 @@ build_objects() {
 build_harness() {
     local name=$1 bin=$out/$1$suffix objs
     objs=$(for f in $srcs; do echo "$objdir/${f%.c}.o"; done)
-    if [ ! -x "$bin" ] || [ -n "$(find "$objdir" "tests/fuzz/$name.c" -newer "$bin" 2>/dev/null | head -1)" ]; then
+    if [ ! -x "$bin" ] || [ -n "$(find "$objdir" "tests/fuzz/$name.c" tests/fuzz/vclock.[ch] -newer "$bin" 2>/dev/null | head -1)" ]; then
         # shellcheck disable=SC2086
-        "$CC" $CFLAGS_FUZZ -fsanitize=fuzzer -o "$bin" "tests/fuzz/$name.c" $objs \
+        "$CC" $CFLAGS_FUZZ -fsanitize=fuzzer -Itests/fuzz -o "$bin" "tests/fuzz/$name.c" tests/fuzz/vclock.c $objs \
             -lcjson -lsqlite3 -ledit -lm || { echo "fuzz: building $name failed"; return 1; }
     fi
 }
