@@ -5,7 +5,8 @@
 # everything printed is written out, --stats (if asked) printed, `mvm: interrupted after
 # N instructions` on standard error, exit status 128 + the signal. Each case runs a
 # program that prints two lines and then never ends (a lone process looping, which runs
-# on the solo fast path; two processes looping; a long quantum; sleeping; blocked reading
+# on the solo fast path; two processes looping; a long quantum; writing the VFS (the image
+# must be closed properly); sleeping; blocked reading
 # a pipe that stays open, mid-line; reading the console device; throttled by hertz;
 # a resumed snapshot), sends the signal once mvm runs (its handlers installed, as
 # /proc/PID/status shows) and times it: from kill to the end of `wait`. Over
@@ -69,6 +70,18 @@ again:
 LIT S1 35       ; deviceRead console: one byte at a time, until the input runs dry
 LIT S2 2
 LIT S3 0
+SYSCALL
+JMP again
+K
+cat >vfs.kar <<'K'
+PRINTR 1
+PRINTR 2
+STR G1 "/f"
+STR G2 "data"
+again:
+LIT S1 3        ; writeFile /f "data", over and over
+MOV G1 S2
+MOV G2 S3
 SYSCALL
 JMP again
 K
@@ -145,6 +158,16 @@ check long-quantum INT 130 "$two" "" -- "$mvm" run --quantum 1000000000 multi.ka
 check max-steps INT 130 "$two" "" -- "$mvm" run --max-steps 100000000000 solo.kar
 check sleep INT 130 "$two" "" -- "$mvm" run sleep.kar
 check hertz TERM 143 "$two" "" -- "$mvm" run --config slow.json solo.kar
+# Writing the VFS: the image is closed properly (SQLite folds and removes its write-ahead
+# log on close; a killed mvm leaves it behind) and holds the file.
+check vfs-writes INT 130 "$two" "" -- "$mvm" run --vfs img.fs vfs.kar
+if [ -e img.fs-wal ]; then
+    bad "vfs-writes: img.fs-wal is left: the image was not closed"
+elif [ "$("$mvm" vfs --vfs img.fs cat /f 2>&1)" != data ]; then
+    bad "vfs-writes: the image does not hold /f = data: $("$mvm" vfs --vfs img.fs cat /f 2>&1 | head -c 200)"
+else
+    ok
+fi
 # Input that stays open: a line begun and never ended, and nothing at all.
 input=$work/partial.fifo
 mkfifo "$input"
