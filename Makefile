@@ -36,7 +36,8 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) -MMD -MP -D_GNU_SOURCE -Isrc
 LDLIBS  := -lcjson -lsqlite3 -ledit -lm
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
-DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev clang
+# libclang-rt-dev: the sanitizer and libFuzzer runtimes (clang only recommends them).
+DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev clang libclang-rt-dev
 DEPS_STAMP := build/.deps-ok
 
 SRC_DIRS := src/host src/asm src/vm src/kernel src/vfs src/stdlib src/cli

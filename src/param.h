@@ -29,8 +29,17 @@
 #define MAX_CALL_ARGS     10           /* CALL copies at most ten arguments into F1..F10 */
 #define MAX_SOURCE_BYTES  (64u << 20)  /* a .kar file larger than this is refused, not read:
                                          assembling 64 MiB already takes ~1 GiB and 2 s */
-#define MEM_HOST_BUDGET   ((size_t)1 << 30) /* host bytes all processes' memory may use together;
-                                         past it allocation fails with 11, never the OOM killer */
+#define MEM_HOST_BUDGET   ((size_t)1 << 30) /* host bytes all processes' memory, data and call
+                                         stacks and readIo's line may use together; past it
+                                         allocation fails with 11 and stack growth with 5,
+                                         never the OOM killer (MVM_HOST_BUDGET_MIB for tests) */
+
+/* Instructions the interpreter may run between two looks at the host: a lone process
+ * runs this many (rounded down to whole quanta) before the kernel checks for a host
+ * SIGINT/TERM/HUP, so mvm stops within 100 ms even at a slow 100 M instructions/s
+ * (0.7 ms here), while a check costs ~20 ns once per 65,536 instructions: nothing to the
+ * loop benchmark. Quanta longer than this are checked part way (SPEC 3, 4.2). */
+#define CHECK_INTERVAL (1 << 16)
 
 /* Memory pages (SPEC 4.5: share_m works on 256-word pages). */
 #define PAGE_SHIFT 8

@@ -14,13 +14,16 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../asm/asm.h"
+#include "../kernel/host.h"
 #include "../kernel/kernel.h"
 #include "../kernel/snapshot.h"
 #include "../param.h"
 #include "../vfs/vfs.h"
 #include "../vm/help.h"
+#include "../vm/memory.h"
 #include "config.h"
 #include "vfs_cmd.h"
 
@@ -194,9 +197,36 @@ static int check_vfs_path(const char *image)
     return EXIT_USAGE;
 }
 
-/* Run a started (or resumed) machine to the end, print --stats, free it. */
+/* Standard output: line-buffered on a terminal, so a person sees each line as it is made;
+ * fully buffered into pipes and files, for speed (SPEC 3). */
+static void buffer_output(void)
+{
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof outbuf);
+}
+
+/* MVM_HOST_BUDGET_MIB=N sets the host memory budget (param.h MEM_HOST_BUDGET) to N MiB:
+ * a knob for tests, which reach the limit fast with a small budget. */
+static void apply_budget_knob(void)
+{
+    const char *v = getenv("MVM_HOST_BUDGET_MIB");
+    char *end;
+    if (!v || !*v)
+        return;
+    errno = 0;
+    unsigned long long mib = strtoull(v, &end, 10);
+    if (*end || errno || mib == 0 || mib > (SIZE_MAX >> 20))
+        fprintf(stderr, "mvm: ignoring MVM_HOST_BUDGET_MIB='%s' (expects a whole number of MiB)\n", v);
+    else
+        mem_budget_set((size_t)mib << 20);
+}
+
+/* Run a started (or resumed) machine to the end, print --stats, free it. From here on a
+ * host SIGINT/TERM/HUP stops the machine at an instruction boundary (kernel/host.h): the
+ * output is flushed, --stats printed and the VFS closed as after any other ending. */
 static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
 {
+    host_catch_signals();
     int status = vm_run(vm);
     fflush(stdout);
     struct timespec t1;
@@ -248,8 +278,7 @@ static int cmd_run(Cli *cli)
     };
     static VM vm;
     vm_init(&vm, &o);
-    static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    buffer_output();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int err = vm_start(&vm, prog, cli->nargs, cli->args);
@@ -306,8 +335,7 @@ static int cmd_resume(Cli *cli)
         vm_free(&vm);
         return EXIT_USAGE;
     }
-    static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    buffer_output();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     return finish_run(&vm, cli, t0);
@@ -368,6 +396,7 @@ int main(int argc, char **argv)
 
     Cli cli = { .command = cmd };
     int status;
+    apply_budget_knob();
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "check") == 0 ||
         strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0) {
         status = load_configuration(&cli, argc - 2, argv + 2);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../vm/errors.h"
+#include "host.h"
 #include "syscall.h"
 
 enum {
@@ -47,8 +48,16 @@ void sys_deviceread(VM *vm, Proc *p)
         v = device_random_next(vm);
     } else if (dev == DEV_CONSOLE && addr == 0) {
         fflush(vm->out);   /* a prompt shows before the program waits for input */
-        int c = getc(stdin);
-        v = c == EOF ? -1 : c;
+        const char *data;
+        ptrdiff_t n = host_stdin_peek(&data);   /* the buffer readIo reads too */
+        if (n < 0) {
+            e = ERR_WOULD_BLOCK;   /* interrupted: unseen, the machine stops before p runs again */
+        } else if (n == 0) {
+            v = -1;
+        } else {
+            v = (unsigned char)data[0];
+            host_stdin_consume(1);
+        }
     } else {
         e = ERR_SYSCALL_GENERAL;
     }

@@ -159,11 +159,7 @@ int exec_replace(VM *vm, Proc *p, Program *prog, char **argv, int argc)
         return ERR_MEMORY_ALLOCATION;
     mem_release(&p->mem);          /* shared mappings go with the old image */
     p->mem = fresh;
-    free(p->stack);
-    free(p->frames);
-    p->stack = NULL;
-    p->frames = NULL;
-    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    proc_free_stacks(p);
     proc_reset_registers(p);
     memset(p->handler, 0, sizeof p->handler);
     p->handling = 0;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "proc.h"
@@ -39,8 +40,9 @@ struct VM {
                                     end the current turn at the next quantum boundary */
     Proc     *last_run;          /* the process that ran last (to count switches) */
     bool      sleepers;          /* some process may be SLEEPING */
-    bool      watch;             /* trace, hertz, max-steps or sleepers: every turn end
-                                    takes the careful path in interp.c */
+    volatile sig_atomic_t watch; /* trace, hertz, max-steps, sleepers or a host signal:
+                                    every turn end takes the careful path in interp.c.
+                                    Volatile: a host signal's handler sets it (host.c) */
     uint64_t  last_sleep_poll;   /* vm->steps when the host clock was last read for them */
 
     /* Process table (proc.c): PIDs increase, so an array sorted by PID with holes. */

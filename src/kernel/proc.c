@@ -153,11 +153,7 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
 static void release_resources(Proc *p)
 {
     mem_release(&p->mem);
-    free(p->stack);
-    free(p->frames);
-    p->stack = NULL;
-    p->frames = NULL;
-    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    proc_free_stacks(p);
     if (p->prog)
         program_release(p->prog);
     p->prog = NULL;
@@ -190,13 +186,18 @@ Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
     return p;
 }
 
-static void *copy_array(const void *src, size_t count, size_t size)
+/* A copy of count elements for a fork child, charged to c's share of the host budget. */
+static void *copy_array(Proc *c, const void *src, size_t count, size_t size)
 {
-    if (count == 0)
+    if (count == 0 || mem_budget_charge(count * size) != 0)
         return NULL;
     void *dst = malloc(count * size);
-    if (dst)
-        memcpy(dst, src, count * size);
+    if (!dst) {
+        mem_budget_release(count * size);
+        return NULL;
+    }
+    c->stack_charge += count * size;
+    memcpy(dst, src, count * size);
     return dst;
 }
 
@@ -212,9 +213,9 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     memcpy(c->handler, parent->handler, sizeof c->handler);
     c->handling = parent->handling;
     /* Stacks are copied to their used size only: an idle child stays small. */
-    c->stack = copy_array(parent->stack, parent->sp, sizeof *c->stack);
+    c->stack = copy_array(c, parent->stack, parent->sp, sizeof *c->stack);
     c->sp = c->stack_cap = parent->sp;
-    c->frames = copy_array(parent->frames, parent->fp, sizeof *c->frames);
+    c->frames = copy_array(c, parent->frames, parent->fp, sizeof *c->frames);
     c->fp = c->frames_cap = parent->fp;
     if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || mem_fork(&c->mem, &parent->mem) != 0) {
         proc_discard(vm, c);
@@ -322,25 +323,46 @@ void proc_table_free(VM *vm)
 
 /* ---- Stacks ---- */
 
-static int grow(void **buf, uint32_t *cap, uint32_t used, int64_t limit, size_t size)
+/* Double *buf (of *cap elements, `used` in use) up to `limit` elements. The new bytes are
+ * charged to the host memory budget first (vm/memory.h): 40 processes each allowed a
+ * 16M-word stack would otherwise take 5 GB of host memory past it. Past the limit or the
+ * budget the push fails: a stack overflow (SPEC 8, code 5). */
+static int grow(Proc *p, void **buf, uint32_t *cap, uint32_t used, int64_t limit, size_t size)
 {
     if ((int64_t)used >= limit)
         return ERR_STACK_OVERFLOW;
     int64_t want = *cap ? (int64_t)*cap * 2 : 16;
     if (want > limit)
         want = limit;
-    void *b = realloc(*buf, (size_t)want * size);
-    if (!b)
+    size_t more = (size_t)(want - *cap) * size;
+    if (mem_budget_charge(more) != 0)
         return ERR_STACK_OVERFLOW;
+    void *b = realloc(*buf, (size_t)want * size);
+    if (!b) {
+        mem_budget_release(more);
+        return ERR_STACK_OVERFLOW;
+    }
+    p->stack_charge += more;
     *buf = b;
     *cap = (uint32_t)want;
     return 0;
 }
 
+void proc_free_stacks(Proc *p)
+{
+    free(p->stack);
+    free(p->frames);
+    mem_budget_release(p->stack_charge);
+    p->stack_charge = 0;
+    p->stack = NULL;
+    p->frames = NULL;
+    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+}
+
 int proc_push(VM *vm, Proc *p, int64_t v)
 {
     if (p->sp == p->stack_cap) {
-        int e = grow((void **)&p->stack, &p->stack_cap, p->sp, vm->opt.stack_size, sizeof *p->stack);
+        int e = grow(p, (void **)&p->stack, &p->stack_cap, p->sp, vm->opt.stack_size, sizeof *p->stack);
         if (e)
             return e;
     }
@@ -351,7 +373,7 @@ int proc_push(VM *vm, Proc *p, int64_t v)
 int proc_push_frame(VM *vm, Proc *p, Frame f)
 {
     if (p->fp == p->frames_cap) {
-        int e = grow((void **)&p->frames, &p->frames_cap, p->fp, vm->opt.call_depth, sizeof *p->frames);
+        int e = grow(p, (void **)&p->frames, &p->frames_cap, p->fp, vm->opt.call_depth, sizeof *p->frames);
         if (e)
             return e;
     }

@@ -71,6 +71,8 @@ typedef struct Proc {
     struct Proc *children;      /* first child, live or zombie */
     struct Proc *sib_prev, *sib_next;
     uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
+    size_t    stack_charge;     /* bytes of stack and frames counted in the host memory
+                                   budget (proc.c); stacks a snapshot loaded are not */
 } Proc;
 
 /* Process table: every process with a control block, zombies included, by PID. */
@@ -112,9 +114,12 @@ static inline void proc_write(Proc *p, int r, int64_t bits)
     p->reg[r] = (p->typed >> r) & 1 ? type_normalise(p->type[r], bits) : bits;
 }
 
-/* Stacks: grow on demand up to the configured limits. Return 0 or ERR_STACK_OVERFLOW. */
+/* Stacks: grow on demand up to the configured limits and within the host memory budget
+ * (vm/memory.h). Return 0 or ERR_STACK_OVERFLOW. */
 int   proc_push(VM *vm, Proc *p, int64_t v);
 int   proc_push_frame(VM *vm, Proc *p, Frame f);
+/* Free both stacks and give their bytes back to the budget (exit, exec). */
+void  proc_free_stacks(Proc *p);
 
 /* The source line of instruction index pc (for I8, traces and diagnostics). */
 uint32_t proc_line(const Proc *p, uint32_t pc);

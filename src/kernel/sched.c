@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+#include "../param.h"
+#include "host.h"
+
 void sched_enqueue(VM *vm, Proc *p)
 {
     Proc *h = vm->head;
@@ -44,8 +47,15 @@ Proc *sched_next(VM *vm)
 
 void sched_update_watch(VM *vm)
 {
+    /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
+     * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
-                vm->opt.snapshot_every;
+                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL;
+    /* A host signal's handler sets watch too (host.c): one that came while this function
+     * read the options must not be overwritten. Looking again after the write closes the
+     * gap (a signal after the look sets watch itself). */
+    if (host_interrupted())
+        vm->watch = 1;
 }
 
 void sched_note_sleeper(VM *vm)

@@ -4,9 +4,10 @@
  * One function, vm_run, executes every process. Hot state lives in locals: the running
  * process `p`, its registers `R`, the instruction pointer `ip`, and `budget`, the number
  * of instructions left before the next "anything to do?" check. That single countdown
- * folds together the end of the quantum, --max-steps, --trace, hertz throttling and
- * sleeping processes (STYLE 5): the common path per instruction is one decrement and one
- * predictable branch.
+ * folds together the end of the quantum, --max-steps, --trace, hertz throttling,
+ * sleeping processes and host signals (STYLE 5): the common path per instruction is one
+ * decrement and one predictable branch. No budget exceeds CHECK_INTERVAL, so a host
+ * SIGINT/TERM/HUP, which only sets vm->watch (kernel/host.c), is seen within a few ms.
  *
  * Dispatch is computed goto where the compiler supports it (a table of label addresses,
  * one indirect jump per instruction), and a switch otherwise; MVM_USE_SWITCH=1 forces
@@ -15,13 +16,13 @@
  * A context switch saves the PC into the old Proc, appends it to the ready queue and
  * takes the head: the process's registers stay where they are, in its Proc.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../kernel/exec.h"
+#include "../kernel/host.h"
 #include "../kernel/kernel.h"
 #include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
@@ -68,7 +69,6 @@
 /* Typed operands (Byte..Double) take the general path in ops.c. */
 #define TYPED() unlikely(p->typed & ip->mask)
 
-#define BUDGET_SOLO ((int64_t)1 << 40)   /* a lone process runs unchecked this long */
 #define SLEEP_POLL  1024                 /* instructions between host-clock looks while someone sleeps */
 
 /* ---------------------------------------------------------------- time helpers */
@@ -87,25 +87,14 @@ static int64_t monotonic_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void sleep_ns(int64_t ns)
-{
-    if (ns <= 0)
-        return;
-    struct timespec ts = { ns / 1000000000, ns % 1000000000 };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-
-
 /* ---------------------------------------------------------------- turns */
-
-
 
 /* The next process to run, with its pending signal delivered; NULL when none can run. */
 static Proc *pick_next(VM *vm)
 {
     for (;;) {
+        if (host_interrupted())
+            return NULL;   /* a host signal: stop here, between two turns */
         if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
             int64_t next = sched_wake_sleepers(vm);
             if (!vm->head && next >= 0) {
@@ -113,7 +102,7 @@ static Proc *pick_next(VM *vm)
                  * so a deadline centuries away cannot overflow), never busy-wait. */
                 int64_t wait_ms = next - host_time_ms();
                 fflush(vm->out);
-                sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
+                host_sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
                 continue;
             }
         }
@@ -134,10 +123,12 @@ static Proc *pick_next(VM *vm)
 }
 
 /* A lone process runs this long between check-ins: a whole number of quanta, so the
- * quantum boundaries stay where round-robin would put them. */
+ * quantum boundaries stay where round-robin would put them, and at most CHECK_INTERVAL
+ * instructions, so a host signal is seen soon (param.h). Quanta longer than that are
+ * watched (sched_update_watch): turn_budget cuts them. */
 static int64_t solo_budget(VM *vm)
 {
-    return ((int64_t)1 << 40) / vm->opt.quantum * vm->opt.quantum;
+    return CHECK_INTERVAL / vm->opt.quantum * vm->opt.quantum;
 }
 
 /* Instructions the current process p may run before the next check. */
@@ -166,7 +157,7 @@ static int64_t turn_budget(VM *vm, Proc *p)
         if (b > chunk)
             b = chunk;
     }
-    return b;
+    return b < CHECK_INTERVAL ? b : CHECK_INTERVAL;
 }
 
 /* After a syscall made another process runnable (or signalled): end the solo run at the
@@ -184,14 +175,32 @@ static void throttle(VM *vm)
     uint64_t done = vm->steps - vm->run_start;
     int64_t due = vm->start_ns + (int64_t)((double)done * 1e9 / (double)vm->opt.hertz);
     fflush(vm->out);
-    sleep_ns(due - monotonic_ns());
+    host_sleep_ns(due - monotonic_ns());
 }
 
+/* The instruction p runs next from pc. A module's END returns to its caller without being
+ * an instruction (SPEC 10 "Ending is not an instruction"), so follow the frames it pops:
+ * several, when a module's last instruction was a call to another that falls off its end. */
+static uint32_t next_instruction(const Proc *p, uint32_t pc)
+{
+    const Instr *code = p->prog->code;
+    for (uint32_t k = p->fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
+        pc = p->frames[k - 1].ret;
+    return pc;
+}
+
+/* One --trace line for the instruction p runs next. Lines of a library function or user
+ * module name its file before the line (the main program's lines name none). */
 static void trace(VM *vm, Proc *p, uint32_t pc)
 {
     const Program *prog = p->prog;
+    pc = next_instruction(p, pc);
+    const InstrInfo *in = &prog->info[pc];
     fflush(vm->out);
-    fprintf(vm->err, "[trace] PID %" PRId64 " line %" PRIu32 ": %s\n", p->pid, prog->info[pc].line,
+    fprintf(vm->err, "[trace] PID %" PRId64 " ", p->pid);
+    if (in->unit != 0)
+        fprintf(vm->err, "%s ", prog->units[in->unit].path);
+    fprintf(vm->err, "line %" PRIu32 ": %s\n", in->line,
             prog->code[pc].op == OP_END ? "(end)" : program_text(prog, pc));
 }
 
@@ -207,7 +216,13 @@ static void report_deadlock(VM *vm)
 
 static int exit_status(VM *vm)
 {
+    host_watch(NULL);   /* every return from vm_run comes through here */
     fflush(vm->out);
+    int sig = host_interrupted();
+    if (sig) {
+        fprintf(vm->err, "mvm: interrupted after %" PRIu64 " instructions\n", vm->steps - vm->run_start);
+        return 128 + sig;
+    }
     if (vm->stopped) {
         fprintf(vm->err, "mvm: stopped after %" PRIu64 " instructions (--max-steps)\n", vm->steps - vm->run_start);
         return 1;
@@ -243,6 +258,7 @@ int vm_run(VM *vm)
 /* Re-read the hot locals from p (after a switch, exec or handler entry). */
 #define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
 
+    host_watch(&vm->watch);
 next_process:
     p = pick_next(vm);
     if (!p)
@@ -451,8 +467,8 @@ dispatch:
         LOAD_PROC();                    /* exec may have replaced the program */
         if (vm->resched)
             budget = budget0 = rebudget(vm, budget);
-        if (budget <= 0)
-            goto check;
+        if (budget <= 0 || unlikely(host_stop_signal))
+            goto check;                 /* a slow call (input, the VFS) may have been interrupted */
         DISPATCH();
     }
 
@@ -488,7 +504,7 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    if (unlikely(vm->watch || ip->op == OP_END))
+    if (unlikely(vm->watch || ip->op == OP_END))   /* a host signal sets watch too */
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
@@ -515,6 +531,8 @@ check_carefully:
         proc_exit(vm, p, 0);
         goto next_process;
     }
+    if (host_interrupted())
+        return exit_status(vm);
     if (vm->opt.max_steps && vm->steps - vm->run_start >= vm->opt.max_steps) {
         vm->stopped = true;
         return exit_status(vm);

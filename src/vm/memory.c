@@ -26,13 +26,16 @@
  * exhaust the host and be killed by the OOM killer: one `alloc` of 4e9 words with
  * --memory 2^32 materialises 16M pages (35 GB), and so do 4096 forked processes each
  * allocating its default 1M-word heap. The budget is global (one mvm process, one count),
- * so the failure is deterministic for a given program and configuration.
+ * so the failure is deterministic for a given program and configuration. Other layers
+ * charge what they hold outside this file through mem_budget_charge/release: data and
+ * call stacks (kernel/proc.c) and readIo's line buffer (kernel/sys_io.c).
  */
 #include "memory.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "../debug.h"
 #include "errors.h"
 
 #define MAP_WORDS (PAGE_WORDS / 64)   /* uint64_t words in one page bitmap */
@@ -44,10 +47,30 @@
  * each fill the default 1M-word address space. Creating that much takes about a second. */
 
 static size_t host_bytes;   /* bytes held through the functions below, all processes */
+static size_t host_limit = MEM_HOST_BUDGET;
 
 static int budget_allows(size_t n)
 {
-    return n <= MEM_HOST_BUDGET - host_bytes;   /* host_bytes <= MEM_HOST_BUDGET always */
+    return n <= host_limit - host_bytes;   /* host_bytes <= host_limit always */
+}
+
+void mem_budget_set(size_t bytes)
+{
+    host_limit = bytes > host_bytes ? bytes : host_bytes;
+}
+
+int mem_budget_charge(size_t n)
+{
+    if (!budget_allows(n))
+        return -1;
+    host_bytes += n;
+    return 0;
+}
+
+void mem_budget_release(size_t n)
+{
+    MVM_ASSERT(n <= host_bytes, "released more than was charged");
+    host_bytes -= n;
 }
 
 static void *h_malloc(size_t n)

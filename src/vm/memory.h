@@ -145,6 +145,15 @@ int   mem_set_free(Memory *m, const Extent *ext, uint32_t n);
  * host memory really used (up to rounding). */
 size_t mem_host_bytes(const Memory *m);
 
+/* The host memory budget (MEM_HOST_BUDGET, shared by every process and by every layer
+ * that holds guest-driven host memory). mem_budget_charge counts n more bytes and returns
+ * 0, or -1 (counting nothing) when that would pass the budget; mem_budget_release gives
+ * back n bytes charged earlier. mem_budget_set changes the budget (never below what is
+ * already held): MVM_HOST_BUDGET_MIB in the environment, for tests. */
+int  mem_budget_charge(size_t n);
+void mem_budget_release(size_t n);
+void mem_budget_set(size_t bytes);
+
 /* Fast path for the interpreter: the page holding addr if it exists and the word is
  * live, else NULL (then call mem_read/mem_write for the full rules: untouched static
  * words, dead words of shared pages, copy-on-write). */

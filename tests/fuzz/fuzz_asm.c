@@ -9,10 +9,8 @@
  * a quantum of 1..3 chosen from the input, so every input finishes fast.
  * AddressSanitizer, UBSan and LeakSanitizer do the judging.
  *
- * Time is virtual. run.sh compiles the MVM sources with clock_gettime and nanosleep
- * renamed to the mvm_fuzz_ functions below: the clock starts at the same instant for every
- * input and moves only when the machine sleeps, so SLEEP costs no real time (no false
- * timeouts) and a run depends on its input alone. The VFS is a fresh in-memory image.
+ * Time is virtual (vclock.c): SLEEP costs no real time, and a run that sleeps an hour of
+ * virtual time is interrupted as a host SIGINT would. The VFS is a fresh in-memory image.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,43 +20,7 @@
 
 #include "asm/asm.h"
 #include "kernel/kernel.h"
-
-/* <time.h> above declared the renamed functions; these are the real ones. */
-#undef clock_gettime
-#undef nanosleep
-extern int clock_gettime(clockid_t clk, struct timespec *ts);
-extern int nanosleep(const struct timespec *req, struct timespec *rem);
-
-#define VCLOCK_START_NS INT64_C(1700000000000000000)   /* 2023-11-14, for every input */
-#define VCLOCK_MAX_NS   (INT64_MAX / 2)
-static int64_t vclock_ns;
-
-int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts);
-int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem);
-
-int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts)
-{
-    (void)clk;
-    if (vclock_ns < VCLOCK_MAX_NS)
-        vclock_ns += 1000;                   /* 1 us per look: time does pass */
-    ts->tv_sec = vclock_ns / 1000000000;
-    ts->tv_nsec = vclock_ns % 1000000000;
-    return 0;
-}
-
-int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem)
-{
-    (void)rem;
-    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
-        return -1;                           /* EINVAL, as the real one */
-    int64_t ns = req->tv_sec > (VCLOCK_MAX_NS - vclock_ns) / 1000000000
-                     ? VCLOCK_MAX_NS - vclock_ns
-                     : (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
-    if (ns > VCLOCK_MAX_NS - vclock_ns)
-        ns = VCLOCK_MAX_NS - vclock_ns;
-    vclock_ns += ns;
-    return 0;
-}
+#include "vclock.h"
 
 static FILE *devnull;
 
@@ -80,7 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    vclock_ns = VCLOCK_START_NS;
+    vclock_reset();
     int nerrors = 0;
     AsmOptions aopt = { 0 };
     Program *prog = asm_assemble_source("fuzz.kar", (const char *)data, size, &aopt,

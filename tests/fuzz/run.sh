@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # run.sh [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] - build and run the
 # assembler/VM fuzzer.
+# run.sh --replay - build the harnesses and replay every regression input only.
 #
 #   tests/fuzz/run.sh          build build/fuzz/fuzz_asm, replay tests/fuzz/regressions/*,
 #                              then fuzz for 60 s
 #   tests/fuzz/run.sh 600      fuzz for 10 minutes
 #   tests/fuzz/run.sh 0        build and replay the regressions only
+#   tests/fuzz/run.sh --replay the same, one verdict per input and the summary line
+#                              `fuzzreplay: N passed, N failed` (tests/run-fuzzreplay.sh,
+#                              part of make test)
 #   tests/fuzz/run.sh --keep-going 600
 #                              UBSan reports do not stop the run (a separate build,
 #                              fuzz_asm_recover): useful while a known UB bug is unfixed;
@@ -18,15 +22,23 @@
 # tests/programs/**/*.kar and examples/*.kar; crash inputs land in build/fuzz/artifacts/.
 # Keep a crash input as tests/fuzz/regressions/NAME.kar (or, when it makes a valid golden
 # test with expect directives, under tests/programs/regression/).
+#
+# Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
+# fuzz_snapshot; a harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped
+# with a note. The MVM sources are compiled once into build/fuzz/obj (in parallel, again
+# only when a source or header changed) and linked with each harness and the virtual clock
+# (vclock.c: weak, so a harness may bring its own).
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
 
 keep_going=0
-if [ "${1:-}" = --keep-going ]; then
-    keep_going=1
-    shift
-fi
+replay_only=0
+case ${1:-} in
+    --keep-going) keep_going=1; shift ;;
+    --replay) replay_only=1; shift ;;
+esac
 secs=60
+[ "$replay_only" = 1 ] && secs=0
 if [ $# -gt 0 ] && [ "$1" != -- ]; then
     secs=$1
     shift
@@ -53,30 +65,65 @@ if [ -f tools/embed-stdlib.sh ]; then
     fi
     srcs="$srcs $out/gen/stdlib_files.c"
 fi
-bin=$out/fuzz_asm
+suffix=
 recover=-fno-sanitize-recover=undefined
 if [ "$keep_going" = 1 ]; then
-    bin=$out/fuzz_asm_recover
+    suffix=_recover
     recover=-fsanitize-recover=undefined
 fi
-# Rebuild when any source, header or the harness is newer than the binary.
-if [ ! -x "$bin" ] || [ -n "$(find src tests/fuzz/fuzz_asm.c "$out/gen" -newer "$bin" \( -name '*.c' -o -name '*.h' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
-    # The clock and sleep of the MVM sources become the harness's virtual ones.
+# The clock and sleep of the MVM sources become the harness's virtual ones.
+CFLAGS_FUZZ="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined $recover
+    -std=gnu17 -D_GNU_SOURCE -Isrc -Dclock_gettime=mvm_fuzz_clock_gettime -Dnanosleep=mvm_fuzz_nanosleep"
+objdir=$out/obj$suffix
+
+# Compile every MVM source whose object is missing or older than it or than any header.
+build_objects() {
+    local newest_h todo=() f o
+    newest_h=$(find src -name '*.h' -o -name '*.def' | xargs ls -t 2>/dev/null | head -1)
+    for f in $srcs; do
+        o=$objdir/${f%.c}.o
+        if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+            todo+=("$f")
+        fi
+    done
+    [ ${#todo[@]} -eq 0 ] && return 0
     # shellcheck disable=SC2086
-    if ! "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined $recover \
-            -std=gnu17 -D_GNU_SOURCE -Isrc \
-            -Dclock_gettime=mvm_fuzz_clock_gettime -Dnanosleep=mvm_fuzz_nanosleep \
-            -o "$bin" tests/fuzz/fuzz_asm.c $srcs -lcjson -lsqlite3 -ledit -lm; then
-        echo "fuzz: build failed"
-        exit 2
+    printf '%s\n' "${todo[@]}" | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
+        o="$1/${2%.c}.o"; mkdir -p "${o%/*}" && exec $3 $4 -c -o "$o" "$2"' _ "$objdir" {} "$CC" "$CFLAGS_FUZZ" ||
+        { echo "fuzz: compiling the MVM sources failed"; return 1; }
+}
+
+# build_harness NAME: build/fuzz/NAME from tests/fuzz/NAME.c and the objects.
+build_harness() {
+    local name=$1 bin=$out/$1$suffix objs
+    objs=$(for f in $srcs; do echo "$objdir/${f%.c}.o"; done)
+    if [ ! -x "$bin" ] || [ -n "$(find "$objdir" "tests/fuzz/$name.c" tests/fuzz/vclock.[ch] -newer "$bin" 2>/dev/null | head -1)" ]; then
+        # shellcheck disable=SC2086
+        "$CC" $CFLAGS_FUZZ -fsanitize=fuzzer -Itests/fuzz -o "$bin" "tests/fuzz/$name.c" tests/fuzz/vclock.c $objs \
+            -lcjson -lsqlite3 -ledit -lm || { echo "fuzz: building $name failed"; return 1; }
     fi
-fi
-bin=$root/$bin
+}
+
+# The harness for a regression input, by its extension.
+harness_for() {
+    case $1 in
+        *.kar) echo fuzz_asm ;;
+        *.snap) echo fuzz_snapshot ;;
+        *) echo "" ;;
+    esac
+}
+
+build_objects || exit 2
+build_harness fuzz_asm || exit 2
+bin=$root/$out/fuzz_asm$suffix
 
 # Seeds: copy once (libFuzzer names corpus files by content hash, so copies are harmless).
-for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
-    cp -n "$f" "$out/corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
-done
+# Only fuzzing needs them.
+if [ "$secs" -gt 0 ]; then
+    for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
+        cp -n "$f" "$out/corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+    done
+fi
 
 # Host programs for exec and spawn (SPEC 10: paths relative to PID 1's program, which the
 # harness names fuzz.kar in the run directory): a.kar runs, b.kar forks, c.kar has an error.
@@ -92,19 +139,44 @@ else
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi
 
-# Replay the regression inputs first: each must run clean.
-regs=()
+# Replay the regression inputs first: each must run clean, in its own run of its harness.
+nregs=0
+npass=0
+nfail=0
+skipped=()
+: >"$out/replay.log"
 for f in tests/fuzz/regressions/*; do
-    [ -f "$f" ] && [ "$(basename "$f")" != README.md ] && regs+=("$root/$f")
-done
-replay_fail=0
-if [ ${#regs[@]} -gt 0 ]; then
-    if ! (cd "$out/run" && "$bin" -runs=1 -timeout=10 "${regs[@]}" >"$root/$out/replay.log" 2>&1 </dev/null) ||
-       grep -q 'runtime error' "$out/replay.log"; then
-        replay_fail=1
-        echo "fuzz: a regression input fails; see $out/replay.log"
-        grep -m5 -E 'ERROR|runtime error|SUMMARY' "$out/replay.log"
+    [ -f "$f" ] && [ "$(basename "$f")" != README.md ] || continue
+    h=$(harness_for "$f")
+    if [ -z "$h" ] || [ ! -f "tests/fuzz/$h.c" ]; then
+        skipped+=("${f##*/}")
+        continue
     fi
+    nregs=$((nregs + 1))
+    if ! build_harness "$h"; then
+        nfail=$((nfail + 1))
+        continue
+    fi
+    log=$root/$out/replay-one.log
+    if (cd "$out/run" && "$root/$out/$h$suffix" -runs=1 -timeout=10 "$root/$f" >"$log" 2>&1 </dev/null) &&
+       ! grep -q 'runtime error' "$log"; then
+        npass=$((npass + 1))
+    else
+        nfail=$((nfail + 1))
+        echo "fuzz: regression input $f fails under $h:"
+        grep -m5 -E 'ERROR|runtime error|SUMMARY' "$log" | sed 's/^/    /'
+    fi
+    cat "$log" >>"$out/replay.log"
+done
+replay_fail=$([ "$nfail" -eq 0 ] && echo 0 || echo 1)
+regs=$nregs
+if [ ${#skipped[@]} -gt 0 ]; then
+    echo "fuzz: skipped (no harness for them yet): ${skipped[*]}"
+fi
+if [ "$replay_only" = 1 ]; then
+    echo "fuzzreplay: $npass passed, $nfail failed"
+    [ "$nfail" -eq 0 ]
+    exit
 fi
 
 fuzz_fail=0
@@ -131,8 +203,8 @@ if [ "$secs" -gt 0 ]; then
             verdict="$verdict; UB at: $(echo "$ub" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
         fi
     fi
-    echo "fuzz: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
+    echo "fuzz: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
 else
-    echo "fuzz: regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
+    echo "fuzz: regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
 fi
 [ "$replay_fail" = 0 ] && [ "$fuzz_fail" = 0 ]
