@@ -10,6 +10,7 @@
 
 #include "../asm/asm.h"
 #include "../vm/errors.h"
+#include "signal.h"
 #include "syscall.h"
 #include "vfs_hook.h"
 
@@ -149,6 +150,7 @@ int exec_replace(VM *vm, Proc *p, Program *prog, char **argv, int argc)
     p->stack = NULL;
     p->frames = NULL;
     p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    sig_contexts_free(p);   /* the handlers' frames went with the call stack */
     proc_reset_registers(p);
     memset(p->handler, 0, sizeof p->handler);
     p->handling = 0;

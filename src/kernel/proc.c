@@ -158,6 +158,7 @@ static void release_resources(Proc *p)
     p->stack = NULL;
     p->frames = NULL;
     p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    sig_contexts_free(p);
     if (p->prog)
         program_release(p->prog);
     p->prog = NULL;
@@ -216,7 +217,8 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     c->sp = c->stack_cap = parent->sp;
     c->frames = copy_array(parent->frames, parent->fp, sizeof *c->frames);
     c->fp = c->frames_cap = parent->fp;
-    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || mem_fork(&c->mem, &parent->mem) != 0) {
+    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || sig_contexts_copy(c, parent) != 0 ||
+        mem_fork(&c->mem, &parent->mem) != 0) {
         proc_discard(vm, c);
         *err = ERR_MEMORY_ALLOCATION;
         return NULL;

@@ -371,7 +371,7 @@ dispatch:
         }
         Frame f = p->frames[--p->fp];
         if (unlikely(f.kind == FRAME_SIGNAL)) {
-            sig_return(p, f);
+            sig_return(p);
             if (p->pending) {
                 /* A signal held back while this handler ran may go now: a lone process
                  * must stop at its next quantum boundary to receive it. */

@@ -82,6 +82,19 @@ static void h_free(void *p, size_t n)
     free(p);
 }
 
+int mem_budget_take(size_t n)
+{
+    if (!budget_allows(n))
+        return -1;
+    host_bytes += n;
+    return 0;
+}
+
+void mem_budget_give(size_t n)
+{
+    host_bytes -= n;
+}
+
 /* ---- Bitmaps ------------------------------------------------------------------------- */
 
 static inline int bit_test(const uint64_t *map, uint32_t i)

@@ -139,6 +139,12 @@ void  mem_page_destroy(Page *pg);
 int   mem_map_page(Memory *m, uint64_t pno, Page *pg);
 int   mem_set_free(Memory *m, const Extent *ext, uint32_t n);
 
+/* Other kernel memory that counts in the same host budget (signal contexts): take n
+ * bytes before allocating them (0, or -1 when the budget would be exceeded: nothing is
+ * taken), give them back after freeing. */
+int   mem_budget_take(size_t n);
+void  mem_budget_give(size_t n);
+
 /* Host bytes held for this address space, for --stats: directory and free-list arrays,
  * plus each table and page divided by the number of holders (a page by its refs, the
  * table's share of it by the table's refs), so summing over all processes gives the
