@@ -229,17 +229,20 @@ for at in 10 20 30 44 50 60 100 $((size / 2)) $((size - 12)) $((size - 3)); do
     cmp -s "$snap" "$tmp/bad.snap" && printf '\xa5' | dd of="$tmp/bad.snap" bs=1 seek="$at" conv=notrunc status=none
     refuse "byte $at changed" "$tmp/bad.snap" "corrupted"
 done
-# A newer format: version 2 with a header checksum that matches.
-python3 - "$snap" "$tmp/v2.snap" <<'EOF' 2>/dev/null && refuse "format 2" "$tmp/v2.snap" "made by a different version"
+# An older format (1: signal frames without saved contexts) and a newer one (3), each
+# with a header checksum that matches.
+for v in 1 3; do
+    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 2"
 import struct, sys
 b = bytearray(open(sys.argv[1], 'rb').read())
-b[8:12] = struct.pack('<I', 2)
+b[8:12] = struct.pack('<I', int(sys.argv[3]))
 h = 0xcbf29ce484222325
 for i in range(0, 48, 8):
     h = ((h ^ struct.unpack_from('<Q', b, i)[0]) * 0x100000001b3) % (1 << 64)
 b[48:56] = struct.pack('<Q', h)
 open(sys.argv[2], 'wb').write(b)
 EOF
+done
 refuse "option --quantum" "$snap" "not accepted" --quantum 2
 refuse "program arguments" "$snap" "not accepted" -- x
 refuse "--snapshot alone" "$snap" "needs --snapshot-every" --snapshot "$tmp/o.snap"
