@@ -196,6 +196,32 @@ while IFS= read -r p; do
     done
 done < <(find tests/programs -name '*.kar' ! -path '*/vfs/*' ! -path '*/sleep/*' ! -path '*/lib/*' | sort)
 
+# ---- PID 1's directory is saved absolute: resumed from another working directory, the
+# machine still spawns the child.kar beside PID 1's program, not the one in the new cwd.
+mkdir -p "$tmp/d1" "$tmp/d2"
+cat >"$tmp/d1/prog.kar" <<'EOF2'
+        NOP
+        NOP
+        STR G1 "child.kar"
+        LIT S1 9
+        MOV G1 S2
+        LIT S4 0
+        SYSCALL
+        LIT S1 15
+        LIT S2 0
+w:      SYSCALL
+        JZ w I5
+        PRINTR R2
+EOF2
+printf 'PRINTR 1\nLIT S1 6\nLIT S2 11\nSYSCALL\n' >"$tmp/d1/child.kar"
+printf 'PRINTR 2\nLIT S1 6\nLIT S2 22\nSYSCALL\n' >"$tmp/d2/child.kar"
+(cd "$tmp/d1" && "$mvm" run prog.kar --snapshot-every 2 --snapshot s.snap --max-steps 3 >/dev/null 2>&1)
+if [ "$(cd "$tmp/d2" && "$mvm" resume ../d1/s.snap 2>&1 | tr '\n' ' ')" = "1 11 " ]; then
+    ok
+else
+    bad "resumed from another directory: spawned a different child.kar"
+fi
+
 # ---- refusals ----
 # refuse NAME FILE PATTERN [OPTIONS...] : resume FILE fails with status 2 and PATTERN in stderr
 refuse() {

@@ -40,7 +40,7 @@
  *                          its quantum (0: it starts a fresh quantum)
  *        i64 last_run      PID of the process that ran last (0: none), so that the
  *                          context-switch count goes on as in an uninterrupted run
- *        str base_dir      directory of PID 1's program (empty: none)
+ *        str base_dir      directory of PID 1's program, absolute (empty: none)
  *        u64 n, then n x (i64 pid, u64 icount)   --stats rows of ended processes
  *   PROG  every distinct Program (processes that share one after fork share it again)
  *        u32 n, then n x
@@ -709,10 +709,24 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+/* PID 1's directory as an absolute path (vm_start makes it one when it can), so that a
+ * machine resumed from another working directory finds the same host programs. */
+static void absolute_base_dir(VM *vm)
+{
+    if (!vm->base_dir || vm->base_dir[0] == '/')
+        return;
+    char *abs = realpath(vm->base_dir, NULL);
+    if (abs) {
+        free(vm->base_dir);
+        vm->base_dir = abs;
+    }
+}
+
 int snapshot_save(VM *vm, const char *path)
 {
     fflush(vm->out);   /* what was printed before the snapshot point is out */
     SaveSet ss = { 0 };
+    absolute_base_dir(vm);
     choose_first(vm, &ss);
     ss.now_ms = host_time_ms();
     Writer *w = calloc(1, sizeof *w);
@@ -1037,6 +1051,8 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
         free(dir);
         dir = NULL;
     }
+    if (dir && strlen(dir) != len)
+        r_fail(r, "the program directory holds a NUL byte");
     free(vm->base_dir);
     vm->base_dir = dir;
     uint64_t n = r_count(r, 8, 16, SIZE_MAX / sizeof *vm->stats, "too many statistics rows");
