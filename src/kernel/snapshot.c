@@ -1567,17 +1567,22 @@ int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err)
     uint8_t *file = read_file(path, &size, err);
     if (!file)
         return -1;
+    int st = snapshot_load_bytes(vm, path, file, size, opt, err);
+    free(file);
+    return st;
+}
+
+int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size,
+                        const VmOptions *opt, FILE *err)
+{
     uint64_t body_len = 0;
     const uint8_t *body = verify(path, file, size, &body_len, err);
-    if (!body) {
-        free(file);
+    if (!body)
         return -1;
-    }
 
     Loader ld = { .vm = vm, .now_ms = host_time_ms() };
     Reader r = { body, body + body_len, NULL };
     parse(&r, &ld, opt);
-    free(file);
 
     /* Pages no process maps: none in a good file; free them before the processes go. */
     for (uint32_t i = 0; i < ld.npages; i++)

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# run.sh [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] - build and run the
-# assembler/VM fuzzer.
+# run.sh [--target asm|snapshot] [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] -
+# build and run a fuzzer: the assembler/VM (asm, the default) or the snapshot loader
+# (snapshot: fuzz_snapshot.c, what `mvm resume` reads).
 #
 #   tests/fuzz/run.sh          build build/fuzz/fuzz_asm, replay tests/fuzz/regressions/*,
 #                              then fuzz for 60 s
 #   tests/fuzz/run.sh 600      fuzz for 10 minutes
 #   tests/fuzz/run.sh 0        build and replay the regressions only
+#   tests/fuzz/run.sh --target snapshot 600
+#                              fuzz the snapshot loader for 10 minutes (corpus
+#                              build/fuzz/corpus-snapshot, seeded with snapshots of
+#                              tests/snapshot/*.kar taken by ./mvm; regressions *.snap)
 #   tests/fuzz/run.sh --keep-going 600
 #                              UBSan reports do not stop the run (a separate build,
 #                              fuzz_asm_recover): useful while a known UB bug is unfixed;
@@ -17,10 +22,17 @@
 # time) and an in-memory VFS. The working corpus is build/fuzz/corpus, seeded from
 # tests/programs/**/*.kar and examples/*.kar; crash inputs land in build/fuzz/artifacts/.
 # Keep a crash input as tests/fuzz/regressions/NAME.kar (or, when it makes a valid golden
-# test with expect directives, under tests/programs/regression/).
+# test with expect directives, under tests/programs/regression/); a snapshot loader
+# crash input as tests/fuzz/regressions/NAME.snap.
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
 
+target=asm
+if [ "${1:-}" = --target ]; then
+    target=${2:-}
+    shift 2
+fi
+case $target in asm|snapshot) ;; *) echo "usage: $0 [--target asm|snapshot] ..." >&2; exit 2 ;; esac
 keep_going=0
 if [ "${1:-}" = --keep-going ]; then
     keep_going=1
@@ -53,20 +65,24 @@ if [ -f tools/embed-stdlib.sh ]; then
     fi
     srcs="$srcs $out/gen/stdlib_files.c"
 fi
-bin=$out/fuzz_asm
+harness=tests/fuzz/fuzz_$target.c
+corpus=$out/corpus
+[ "$target" = snapshot ] && corpus=$out/corpus-snapshot
+mkdir -p "$corpus"
+bin=$out/fuzz_$target
 recover=-fno-sanitize-recover=undefined
 if [ "$keep_going" = 1 ]; then
-    bin=$out/fuzz_asm_recover
+    bin=$out/fuzz_${target}_recover
     recover=-fsanitize-recover=undefined
 fi
 # Rebuild when any source, header or the harness is newer than the binary.
-if [ ! -x "$bin" ] || [ -n "$(find src tests/fuzz/fuzz_asm.c "$out/gen" -newer "$bin" \( -name '*.c' -o -name '*.h' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
+if [ ! -x "$bin" ] || [ -n "$(find src "$harness" "$out/gen" -newer "$bin" \( -name '*.c' -o -name '*.h' -o -name '*.def' \) 2>/dev/null | head -1)" ]; then
     # The clock and sleep of the MVM sources become the harness's virtual ones.
     # shellcheck disable=SC2086
     if ! "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined $recover \
             -std=gnu17 -D_GNU_SOURCE -Isrc \
             -Dclock_gettime=mvm_fuzz_clock_gettime -Dnanosleep=mvm_fuzz_nanosleep \
-            -o "$bin" tests/fuzz/fuzz_asm.c $srcs -lcjson -lsqlite3 -ledit -lm; then
+            -o "$bin" "$harness" $srcs -lcjson -lsqlite3 -ledit -lm; then
         echo "fuzz: build failed"
         exit 2
     fi
@@ -74,9 +90,19 @@ fi
 bin=$root/$bin
 
 # Seeds: copy once (libFuzzer names corpus files by content hash, so copies are harmless).
-for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
-    cp -n "$f" "$out/corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
-done
+if [ "$target" = asm ]; then
+    for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
+        cp -n "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+    done
+elif [ -x ./mvm ] && [ -z "$(ls "$corpus")" ]; then
+    # Real snapshots: every program of the snapshot suite, saved at a few points.
+    for f in tests/snapshot/*.kar; do
+        for k in 5 40 150; do
+            ./mvm run "$f" --snapshot-every "$k" --snapshot "$corpus/seed-$(basename "$f" .kar)-$k.snap" \
+                --max-steps $((k + 1)) >/dev/null 2>&1 </dev/null
+        done
+    done
+fi
 
 # Host programs for exec and spawn (SPEC 10: paths relative to PID 1's program, which the
 # harness names fuzz.kar in the run directory): a.kar runs, b.kar forks, c.kar has an error.
@@ -95,7 +121,8 @@ fi
 # Replay the regression inputs first: each must run clean.
 regs=()
 for f in tests/fuzz/regressions/*; do
-    [ -f "$f" ] && [ "$(basename "$f")" != README.md ] && regs+=("$root/$f")
+    [ -f "$f" ] && [ "$(basename "$f")" != README.md ] || continue
+    case $f in *.snap) [ "$target" = snapshot ] ;; *) [ "$target" = asm ] ;; esac && regs+=("$root/$f")
 done
 replay_fail=0
 if [ ${#regs[@]} -gt 0 ]; then
@@ -110,29 +137,32 @@ fi
 fuzz_fail=0
 if [ "$secs" -gt 0 ]; then
     # Run from an empty directory: programs may name host .kar files relative to theirs.
-    (cd "$out/run" && "$bin" -max_len=4096 -max_total_time="$secs" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 "-dict=$root/tests/fuzz/kar.dict" "-artifact_prefix=$root/$out/artifacts/" \
-        "$@" "$root/$out/corpus" >"$root/$out/fuzz.log" 2>&1 </dev/null) || fuzz_fail=1
+    # Snapshots are larger than programs; the dictionary is .kar syntax.
+    extra=(-max_len=4096 "-dict=$root/tests/fuzz/kar.dict")
+    [ "$target" = snapshot ] && extra=(-max_len=65536)
+    (cd "$out/run" && "$bin" "${extra[@]}" -max_total_time="$secs" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "-artifact_prefix=$root/$out/artifacts/" \
+        "$@" "$root/$corpus" >"$root/$out/fuzz-$target.log" 2>&1 </dev/null) || fuzz_fail=1
 fi
 
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -o '[0-9]*$')
-cov=$(grep -oE 'cov: [0-9]+' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
-ncorpus=$(find "$out/corpus" -type f | wc -l)
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz-$target.log" 2>/dev/null | tail -1 | grep -o '[0-9]*$')
+cov=$(grep -oE 'cov: [0-9]+' "$out/fuzz-$target.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+ncorpus=$(find "$corpus" -type f | wc -l)
 if [ "$secs" -gt 0 ]; then
     if [ "$fuzz_fail" = 1 ]; then
-        verdict="FAILED: $(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$out/fuzz.log" | head -c 200); input in $out/artifacts/, log $out/fuzz.log"
+        verdict="FAILED: $(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$out/fuzz-$target.log" | head -c 200); input in $out/artifacts/, log $out/fuzz-$target.log"
     else
         verdict="clean"
     fi
     if [ "$keep_going" = 1 ]; then
-        ub=$(grep -o '[^ ]*: runtime error: [^:]*' "$out/fuzz.log" | sed 's/: runtime error: /: /' | sort -u)
+        ub=$(grep -o '[^ ]*: runtime error: [^:]*' "$out/fuzz-$target.log" | sed 's/: runtime error: /: /' | sort -u)
         if [ -n "$ub" ]; then
             fuzz_fail=1
             verdict="$verdict; UB at: $(echo "$ub" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
         fi
     fi
-    echo "fuzz: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
+    echo "fuzz $target: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
 else
-    echo "fuzz: regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
+    echo "fuzz $target: regressions ${#regs[@]} $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
 fi
 [ "$replay_fail" = 0 ] && [ "$fuzz_fail" = 0 ]
