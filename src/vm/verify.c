@@ -157,6 +157,8 @@ static int check_instr(Check *c, uint32_t i)
         return fail(c, "instruction %u: unknown opcode %u", i, in->op);
     if ((in->op == OP_END) != (i == p->units[f->unit].end))
         return fail(c, "instruction %u: a unit's end is misplaced", i);
+    if (check_aux(c, i) != 0)
+        return -1;
     const char *letters = op_info[in->op].operands;
     uint64_t mask = 0;
     bool args = false;
@@ -167,7 +169,7 @@ static int check_instr(Check *c, uint32_t i)
         if (check_slot(c, i, k, letter, &mask) != 0)
             return -1;
     }
-    if (args && in->aux < p->ncalls) {
+    if (args) {
         const CallSite *cs = &p->calls[in->aux];
         for (uint32_t k = 0; k < cs->nargs && k < MAX_CALL_ARGS; k++)
             if (cs->reg[k] < REG_ZERO)
@@ -178,7 +180,7 @@ static int check_instr(Check *c, uint32_t i)
     if (in->mask != mask)
         return fail(c, "instruction %u (%s): register mask does not match its operands", i,
                     op_info[in->op].mnemonic);
-    return check_aux(c, i);
+    return 0;
 }
 
 int program_verify(const Program *p, char *msg, size_t cap)
