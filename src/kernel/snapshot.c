@@ -1444,6 +1444,35 @@ static void load_ring(Reader *r, Loader *ld)
     vm->resched = false;
 }
 
+/* What no single section can check: every READY process is in the ring (and only
+ * those), a zombie has a parent to wait for it (an orphan is reaped when it ends), PID 1's
+ * outcome matches its state, link requests join processes that existed. */
+static void check_machine(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    uint32_t ready = 0, ring = 0;
+    for (size_t i = 0; i < vm->ntable; i++) {
+        const Proc *p = vm->table[i];
+        ready += p->state == PROC_READY;
+        if (p->state == PROC_EXITED && !p->parent)
+            r_fail(r, "a zombie has no parent");
+    }
+    if (vm->head) {
+        const Proc *q = vm->head;
+        do ring++; while ((q = q->next) != vm->head);
+    }
+    if (ready != ring)
+        r_fail(r, "a ready process is missing from the ready ring");
+    Proc *pid1 = proc_find(vm, 1);
+    if (vm->pid1_ended == (pid1 && pid1->state != PROC_EXITED))
+        r_fail(r, "PID 1's state does not match its outcome");
+    for (size_t i = 0; i < vm->nrequests; i++) {
+        const LinkRequest *q = &vm->requests[i];
+        if (q->from < 1 || q->to < 1 || q->from == q->to || q->from >= vm->next_pid || q->to >= vm->next_pid)
+            r_fail(r, "a link request joins processes that never existed");
+    }
+}
+
 /* Read the whole file. Returns the bytes (and *size), or NULL after a message. */
 static uint8_t *read_file(const char *path, size_t *size, FILE *err)
 {
@@ -1553,6 +1582,8 @@ static void parse(Reader *r, Loader *ld, const VmOptions *opt)
             step[s](&sub, ld);
         r_section_end(r, &sub);
     }
+    if (!r->bad)
+        check_machine(r, ld);
     /* Only the zero padding may follow. */
     if (!r->bad && r_left(r) >= 8)
         r_fail(r, "bytes after the last section");
