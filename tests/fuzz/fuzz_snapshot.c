@@ -16,7 +16,9 @@
  * Everything after the header reaches the parser untouched: section tags and lengths,
  * counts, indexes, programs, frames, saved contexts, pages, mailboxes, the ring.
  *
- * A loaded machine runs for at most 2000 instructions with output to /dev/null, a fresh
+ * A loaded machine runs for at most 2000 instructions (only when its configuration is
+ * small: at most 2^20 memory words and 2^16 stack words and frames, so that one input
+ * cannot take the sanitizers past libFuzzer's RSS limit) with output to /dev/null, a fresh
  * in-memory VFS and the same virtual clock as fuzz_asm.c (run.sh renames clock_gettime
  * and nanosleep). Its programs also go through the disassembler, which trusts verified
  * code as the interpreter does. AddressSanitizer, UBSan and LeakSanitizer judge.
