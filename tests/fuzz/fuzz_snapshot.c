@@ -20,9 +20,13 @@
  * small: at most 2^20 memory words and 2^16 stack words and frames, so that one input
  * cannot take the sanitizers past libFuzzer's RSS limit) with output to /dev/null, a fresh
  * in-memory VFS and the same virtual clock as fuzz_asm.c (run.sh renames clock_gettime
- * and nanosleep). Its programs also go through the disassembler, which trusts verified
+ * and nanosleep). A snapshot may hold a process that sleeps for ages or forever, which
+ * the real mvm waits out on the host clock (in steps of a second); here the run is
+ * abandoned (longjmp out of vm_run, between instructions, then vm_free) after
+ * MAX_SLEEPS virtual sleeps, so such an input is not reported as a timeout. Its programs also go through the disassembler, which trusts verified
  * code as the interpreter does. AddressSanitizer, UBSan and LeakSanitizer judge.
  */
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +47,10 @@ extern int nanosleep(const struct timespec *req, struct timespec *rem);
 #define VCLOCK_MAX_NS   (INT64_MAX / 2)
 static int64_t vclock_ns = VCLOCK_START_NS;
 
+#define MAX_SLEEPS 10000          /* virtual sleeps of at most a second each, per input */
+static int sleeps;
+static jmp_buf abandon;
+
 int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts);
 int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem);
 
@@ -61,6 +69,8 @@ int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem)
     (void)rem;
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
         return -1;
+    if (++sleeps > MAX_SLEEPS)
+        longjmp(abandon, 1);   /* only vm_run sleeps: see LLVMFuzzerTestOneInput */
     int64_t ns = req->tv_sec > (VCLOCK_MAX_NS - vclock_ns) / 1000000000
                      ? VCLOCK_MAX_NS - vclock_ns
                      : (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
@@ -171,12 +181,14 @@ static void run(VM *vm)
         if (p && p->prog)
             disasm_print(p->prog, devnull);
     }
-    (void)vm_run(vm);
+    if (setjmp(abandon) == 0)
+        (void)vm_run(vm);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     vclock_ns = VCLOCK_START_NS;
+    sleeps = 0;
     size_t n;
     uint8_t *file = repair(data, size, &n);
     if (!file)
