@@ -30,7 +30,8 @@
 #define MAX_SOURCE_BYTES  (64u << 20)  /* a .kar file larger than this is refused, not read:
                                          assembling 64 MiB already takes ~1 GiB and 2 s */
 #define MEM_HOST_BUDGET   ((size_t)1 << 30) /* host bytes all processes' memory, data and call
-                                         stacks and readIo's line may use together; past it
+                                         stacks, saved signal contexts and readIo's line
+                                         may use together; past it
                                          allocation fails with 11 and stack growth with 5,
                                          never the OOM killer (MVM_HOST_BUDGET_MIB for tests) */
 

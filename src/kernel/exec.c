@@ -19,6 +19,7 @@
 #include "../host/hostfile.h"
 #include "../param.h"
 #include "../vm/errors.h"
+#include "signal.h"
 #include "syscall.h"
 #include "vfs_hook.h"
 
@@ -160,6 +161,7 @@ int exec_replace(VM *vm, Proc *p, Program *prog, char **argv, int argc)
     mem_release(&p->mem);          /* shared mappings go with the old image */
     p->mem = fresh;
     proc_free_stacks(p);
+    sig_contexts_free(p);   /* the handlers' frames went with the call stack */
     proc_reset_registers(p);
     memset(p->handler, 0, sizeof p->handler);
     p->handling = 0;

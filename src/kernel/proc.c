@@ -154,6 +154,7 @@ static void release_resources(Proc *p)
 {
     mem_release(&p->mem);
     proc_free_stacks(p);
+    sig_contexts_free(p);
     if (p->prog)
         program_release(p->prog);
     p->prog = NULL;
@@ -217,7 +218,8 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     c->sp = c->stack_cap = parent->sp;
     c->frames = copy_array(c, parent->frames, parent->fp, sizeof *c->frames);
     c->fp = c->frames_cap = parent->fp;
-    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || mem_fork(&c->mem, &parent->mem) != 0) {
+    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || sig_contexts_copy(c, parent) != 0 ||
+        mem_fork(&c->mem, &parent->mem) != 0) {
         proc_discard(vm, c);
         *err = ERR_MEMORY_ALLOCATION;
         return NULL;

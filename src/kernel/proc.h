@@ -31,14 +31,24 @@ typedef enum ProcState {
 
 extern const char *const proc_state_name[PROC_STATE_COUNT];  /* "READY", ... for ps and dumps */
 
-/* One call-stack entry: a CALL, a library call or a signal handler. */
+/* One call-stack entry: a CALL, a library call or a signal handler. Eight bytes, so the
+ * CALL/RET fast path copies one word; what a signal frame saves lives in Proc.ctx. */
 typedef enum FrameKind { FRAME_CALL, FRAME_LIBRARY, FRAME_SIGNAL } FrameKind;
 typedef struct Frame {
     uint32_t ret;        /* instruction index to continue at */
     uint8_t  kind;       /* FrameKind */
-    uint8_t  saved_sig;  /* FRAME_SIGNAL: I9 before the handler ran */
-    uint16_t unused;
+    uint8_t  unused[3];
 } Frame;
+
+/* What a signal handler interrupted (SPEC 4.4, 10): every register with its type, the
+ * flags I1..I10 among them, saved at delivery and restored whole by the handler's RET,
+ * as real kernels do on signal delivery and sigreturn. The PC is the frame's ret. */
+typedef struct SigContext {
+    int64_t  reg[REG_COUNT];
+    uint8_t  type[REG_COUNT];
+    uint8_t  sig;        /* the signal whose handler runs above this context */
+    uint64_t typed;      /* the typed-register mask that goes with type[] */
+} SigContext;
 
 typedef struct Proc {
     /* What a context switch touches, together in the first cache line. */
@@ -57,6 +67,11 @@ typedef struct Proc {
     uint32_t  sp, stack_cap;
     Frame    *frames;           /* call stack: fp frames used of frames_cap; grows up to callDepth */
     uint32_t  fp, frames_cap;
+    SigContext *ctx;            /* saved contexts, one per FRAME_SIGNAL frame: ctx[i] belongs
+                                   to the i-th signal frame from the bottom (signal.c) */
+    uint32_t  nctx, ctx_cap;    /* nctx = FRAME_SIGNAL frames on the call stack; at most one
+                                   per catchable signal, since a signal is never delivered
+                                   while its own handler runs */
     Memory    mem;
 
     /* Kernel state: written only by the kernel (proc.c, sched.c, signal.c, sys_*.c). */

@@ -4,12 +4,20 @@
  * Pending signals are a bitmask per process. Delivery happens only at the start of the
  * target's turn (vm/interp.c calls sig_deliver when p->pending is non-zero), so the
  * interpreter's hot path never looks at signals.
+ *
+ * A handler runs on top of a FRAME_SIGNAL call-stack frame whose saved context (every
+ * register with its type, the flags, I9) sits in p->ctx, a stack parallel to the signal
+ * frames; the handler's RET (sig_return) puts it all back, like sigreturn. Frames stay
+ * eight bytes, so the CALL/RET fast path does not pay for the ~500-byte contexts.
  */
 #include "signal.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../vm/errors.h"
+#include "../vm/memory.h"
 #include "sched.h"
 
 /* A signal that acts ends a sleep: the SLEEP counts as complete. */
@@ -75,14 +83,70 @@ void sig_pause(VM *vm, Proc *p)
     vm->npaused++;
 }
 
-/* Push a handler frame for sig and jump to its handler; false if the call stack is full. */
+/* ---- saved contexts ---- */
+
+/* Room for one more saved context. The array grows on demand and counts in the host
+ * memory budget; it never holds more than one context per catchable signal. */
+static int ctx_reserve(Proc *p)
+{
+    if (p->nctx < p->ctx_cap)
+        return 0;
+    uint32_t cap = p->ctx_cap ? p->ctx_cap * 2 : 2;
+    if (cap > SIG_MAX + 1)
+        cap = SIG_MAX + 1;
+    if (p->nctx >= cap)
+        return -1;   /* cannot happen: one context per signal at most */
+    size_t more = (size_t)(cap - p->ctx_cap) * sizeof *p->ctx;
+    if (mem_budget_charge(more) != 0)
+        return -1;
+    SigContext *c = realloc(p->ctx, cap * sizeof *c);
+    if (!c) {
+        mem_budget_release(more);
+        return -1;
+    }
+    p->ctx = c;
+    p->ctx_cap = cap;
+    return 0;
+}
+
+void sig_contexts_free(Proc *p)
+{
+    mem_budget_release((size_t)p->ctx_cap * sizeof *p->ctx);
+    free(p->ctx);
+    p->ctx = NULL;
+    p->nctx = p->ctx_cap = 0;
+}
+
+int sig_contexts_copy(Proc *dst, const Proc *src)
+{
+    if (src->nctx == 0)
+        return 0;
+    size_t bytes = (size_t)src->nctx * sizeof *src->ctx;
+    if (mem_budget_charge(bytes) != 0)
+        return -1;
+    dst->ctx = malloc(bytes);
+    if (!dst->ctx) {
+        mem_budget_release(bytes);
+        return -1;
+    }
+    memcpy(dst->ctx, src->ctx, bytes);
+    dst->nctx = dst->ctx_cap = src->nctx;
+    return 0;
+}
+
+/* Save p's whole context in a signal frame and jump to sig's handler; false if the call
+ * stack is full (or no host memory is left for the context). */
 static bool enter_handler(VM *vm, Proc *p, int sig, uint32_t ret)
 {
-    Frame f = { .ret = ret, .kind = FRAME_SIGNAL, .saved_sig = (uint8_t)p->reg[REG_SIGR], .unused = (uint16_t)sig };
-    if (proc_push_frame(vm, p, f) != 0)
+    if (ctx_reserve(p) != 0 || proc_push_frame(vm, p, (Frame){ .ret = ret, .kind = FRAME_SIGNAL }) != 0)
         return false;
+    SigContext *c = &p->ctx[p->nctx++];
+    memcpy(c->reg, p->reg, sizeof c->reg);
+    memcpy(c->type, p->type, sizeof c->type);
+    c->typed = p->typed;
+    c->sig = (uint8_t)sig;
     p->handling |= 1u << sig;
-    p->reg[REG_SIGR] = sig;
+    proc_write(p, REG_SIGR, sig);
     p->pc = p->handler[sig] - 1;
     return true;
 }
@@ -114,10 +178,13 @@ bool sig_deliver(VM *vm, Proc *p)
     }
 }
 
-void sig_return(Proc *p, Frame f)
+void sig_return(Proc *p)
 {
-    p->handling &= ~(1u << f.unused);
-    p->reg[REG_SIGR] = f.saved_sig;
+    const SigContext *c = &p->ctx[--p->nctx];
+    memcpy(p->reg, c->reg, sizeof p->reg);
+    memcpy(p->type, c->type, sizeof p->type);
+    p->typed = c->typed;
+    p->handling &= ~(1u << c->sig);
 }
 
 /* A fault inside a library function is the CALL's (SPEC 10): discard the library frames
@@ -156,8 +223,10 @@ bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
         detail = why;
     }
     if (p->handler[sig] && !(p->handling & (1u << sig))) {
-        p->reg[REG_ENSF] = 1;
-        p->reg[REG_ESF] = code;
+        /* Set before the context is saved: the handler sees them, and its RET restores
+         * them with the rest, so the faulting instruction reads as failed (SPEC 4.4). */
+        proc_write(p, REG_ENSF, 1);
+        proc_write(p, REG_ESF, code);
         if (enter_handler(vm, p, sig, pc + 1))
             return true;
     }

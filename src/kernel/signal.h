@@ -25,7 +25,13 @@ void sig_pause(VM *vm, Proc *p);
 /* Resume a paused p (continue_t, CONT): back to the ready ring's tail, or back to sleep. */
 void sig_resume(VM *vm, Proc *p);
 
-/* RET from a FRAME_SIGNAL frame: restore I9 and allow the signal again. */
-void sig_return(Proc *p, Frame f);
+/* RET from a FRAME_SIGNAL frame (already popped): restore the context saved at delivery
+ * (every register, type and flag, I9 included) and allow the signal again. */
+void sig_return(Proc *p);
+
+/* Saved contexts: free p's (exit, exec); copy src's into a fresh dst (fork; 0, or -1
+ * when out of host memory, dst then holding none). */
+void sig_contexts_free(Proc *p);
+int  sig_contexts_copy(Proc *dst, const Proc *src);
 
 #endif

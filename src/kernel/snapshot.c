@@ -2,7 +2,7 @@
  * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
  *
  * ---------------------------------------------------------------------------------------
- * The snapshot file, format version 1
+ * The snapshot file, format version 2 (1: signal frames saved only I9)
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
@@ -40,7 +40,7 @@
  *                          its quantum (0: it starts a fresh quantum)
  *        i64 last_run      PID of the process that ran last (0: none), so that the
  *                          context-switch count goes on as in an uninterrupted run
- *        str base_dir      directory of PID 1's program (empty: none)
+ *        str base_dir      directory of PID 1's program, absolute (empty: none)
  *        u64 n, then n x (i64 pid, u64 icount)   --stats rows of ended processes
  *   PROG  every distinct Program (processes that share one after fork share it again)
  *        u32 n, then n x
@@ -64,7 +64,10 @@
  *            u32 program (index into PROG)  u32 pc
  *            55 x i64 reg, 55 x u8 type
  *            u32 sp, sp x i64 (data stack, bottom first)
- *            u32 fp, fp x (u32 ret, u8 kind, u8 saved_sig, u16 sig)
+ *            u32 fp, fp x (u32 ret, u8 kind)   (call stack, bottom first)
+ *            u32 nctx, nctx x (u8 sig, 55 x i64 reg, 55 x u8 type)
+ *                             the context saved under each FRAME_SIGNAL frame, bottom
+ *                             first (nctx = the number of such frames)
  *            32 x u32 handler
  *            i64 sleep_left   milliseconds of sleep still to go (-1: no deadline;
  *                             INT64_MAX: forever)
@@ -107,10 +110,12 @@
 
 #include "../host/hostfile.h"
 #include "../vm/errors.h"
+#include "../vm/memory.h"
+#include "../vm/verify.h"
 #include "mailbox.h"
 #include "sched.h"
 
-#define SNAP_VERSION     1u
+#define SNAP_VERSION     2u
 #define SNAP_HEADER_SIZE 56u
 #define SNAP_CHECK_INT   0x0102030405060708ULL
 #define SNAP_CHECK_NUM   370.5
@@ -126,7 +131,8 @@ static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBO
 #define INFO_BYTES     16u
 #define CALL_BYTES     (4u + MAX_CALL_ARGS + 8u * MAX_CALL_ARGS + 4u)
 #define PAGE_MIN_BYTES (1u + 8u * 8u + 2u)
-#define FRAME_BYTES    8u
+#define FRAME_BYTES    5u
+#define CONTEXT_BYTES  (1u + 9u * REG_COUNT)
 #define EXTENT_BYTES   16u
 #define MAPPING_BYTES  12u
 
@@ -552,8 +558,12 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     for (uint32_t i = 0; i < p->fp; i++) {
         w_u32(w, p->frames[i].ret);
         w_u8(w, p->frames[i].kind);
-        w_u8(w, p->frames[i].saved_sig);
-        w_u16(w, p->frames[i].unused);
+    }
+    w_u32(w, p->nctx);
+    for (uint32_t i = 0; i < p->nctx; i++) {
+        w_u8(w, p->ctx[i].sig);
+        w_words(w, p->ctx[i].reg, REG_COUNT);
+        w_bytes(w, p->ctx[i].type, REG_COUNT);
     }
     for (int s = 0; s <= SIG_MAX; s++)
         w_u32(w, p->handler[s]);
@@ -700,10 +710,24 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+/* PID 1's directory as an absolute path (vm_start makes it one when it can), so that a
+ * machine resumed from another working directory finds the same host programs. */
+static void absolute_base_dir(VM *vm)
+{
+    if (!vm->base_dir || vm->base_dir[0] == '/')
+        return;
+    char *abs = realpath(vm->base_dir, NULL);
+    if (abs) {
+        free(vm->base_dir);
+        vm->base_dir = abs;
+    }
+}
+
 int snapshot_save(VM *vm, const char *path)
 {
     fflush(vm->out);   /* what was printed before the snapshot point is out */
     SaveSet ss = { 0 };
+    absolute_base_dir(vm);
     choose_first(vm, &ss);
     ss.now_ms = host_time_ms();
     Writer *w = calloc(1, sizeof *w);
@@ -884,85 +908,14 @@ typedef struct Loader {
     uint32_t  npages;
     int64_t   last_run;
     int64_t   now_ms;
+    char      why[160];   /* program_verify's message, while r->bad points at it */
 } Loader;
 
 /* ---- programs ---- */
 
 static bool in_unit(const Unit *u, uint64_t i) { return i >= u->first && i <= u->end; }
 
-/* May module code (a unit that returns at its OP_END) run at pc with `depth` frames
- * below? Falling off a module pops a frame, so there must be one. */
-static bool depth_ok(const Program *p, uint32_t pc, uint32_t depth)
-{
-    uint32_t u = p->info[pc].unit;
-    return depth > 0 || p->code[p->units[u].end].aux == 0;
-}
-
-static const char *check_program(const Program *p)
-{
-    if (p->ncode == 0 || p->nunits == 0)
-        return "a program without code";
-    if (p->text_len == 0 || p->text_pool[p->text_len - 1] != 0)
-        return "a program's text pool is not terminated";
-    for (uint32_t u = 0; u < p->nunits; u++) {
-        const Unit *un = &p->units[u];
-        if (un->first > un->end || un->end >= p->ncode || p->code[un->end].op != OP_END ||
-            p->code[un->end].aux > 1)
-            return "a program unit is out of range";
-        for (uint64_t l = 0; l < (uint64_t)un->nlines + 2; l++)
-            if (!in_unit(un, un->line_pc[l]))
-                return "a line table points outside its unit";
-    }
-    if (p->code[p->units[0].end].aux != 0)
-        return "the main unit returns at its end";
-    for (uint32_t i = 0; i < p->ncalls; i++) {
-        const CallSite *cs = &p->calls[i];
-        if (cs->nargs > MAX_CALL_ARGS || cs->callee_unit >= p->nunits)
-            return "a call site is out of range";
-        for (int k = 0; k < MAX_CALL_ARGS; k++)
-            if (cs->reg[k] >= REG_COUNT)
-                return "a call site names no register";
-    }
-    for (uint32_t i = 0; i < p->ncode; i++) {
-        const Instr *in = &p->code[i];
-        const InstrInfo *f = &p->info[i];
-        if (f->unit >= p->nunits || !in_unit(&p->units[f->unit], i) || f->text >= p->text_len)
-            return "an instruction's source information is out of range";
-        if (in->op >= OP_COUNT || in->a >= REG_COUNT || in->b >= REG_COUNT || in->c >= REG_COUNT)
-            return "an instruction is not valid";
-        const char *ops = op_info[in->op].operands;
-        const uint8_t slot[3] = { in->a, in->b, in->c };
-        for (int k = 0; k < 3 && ops[k]; k++)
-            if ((ops[k] == 'D' || ops[k] == 'd' || ops[k] == 'W') && slot[k] >= REG_ZERO)
-                return "an instruction writes no register";
-        const Unit *un = &p->units[f->unit];
-        if ((in->op == OP_END) != (i == un->end))
-            return "a unit's end is misplaced";
-        switch (in->op) {
-        case OP_JMP: case OP_JZ: case OP_JNZ:
-            if (in->imm[0] < 0 || !in_unit(un, (uint64_t)in->imm[0]) || in->aux > 1)
-                return "a jump leaves its unit";
-            break;
-        case OP_CALL:
-            if (in->aux >= p->ncalls || in->imm[0] < 0 || (uint64_t)in->imm[0] >= p->ncode)
-                return "a call is out of range";
-            break;
-        case OP_STR: case OP_HELP:
-            if (in->aux >= p->nstrings)
-                return "a string literal is out of range";
-            break;
-        case OP_SETTYPE:
-            if (in->aux >= TYPE_COUNT)
-                return "an unknown type";
-            break;
-        default:
-            break;
-        }
-    }
-    return NULL;
-}
-
-static Program *load_program(Reader *r)
+static Program *load_program(Reader *r, Loader *ld)
 {
     Program *p = calloc(1, sizeof *p);
     if (!p) {
@@ -1054,9 +1007,8 @@ static Program *load_program(Reader *r)
     if (len)
         memcpy(p->text_pool, b, len);
     p->text_len = len;
-    const char *why = check_program(p);
-    if (why)
-        r_fail(r, why);
+    if (program_verify(p, ld->why, sizeof ld->why) != 0)
+        r_fail(r, ld->why);
     return p;
 }
 
@@ -1100,6 +1052,8 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
         free(dir);
         dir = NULL;
     }
+    if (dir && strlen(dir) != len)
+        r_fail(r, "the program directory holds a NUL byte");
     free(vm->base_dir);
     vm->base_dir = dir;
     uint64_t n = r_count(r, 8, 16, SIZE_MAX / sizeof *vm->stats, "too many statistics rows");
@@ -1120,7 +1074,7 @@ static void load_programs(Reader *r, Loader *ld)
     if (n && !(ld->progs = calloc(n, sizeof *ld->progs)))
         r_fail(r, "out of memory");
     for (uint32_t i = 0; i < n && !r->bad; i++) {
-        ld->progs[i] = load_program(r);
+        ld->progs[i] = load_program(r, ld);
         ld->nprogs = i + 1;
     }
 }
@@ -1204,6 +1158,107 @@ static const char *load_memory(Reader *r, Loader *ld, Memory *m)
     return NULL;
 }
 
+/* ---- processes ---- */
+
+/* Signals a handler may be installed for: every known one but KILL. Pending and handling
+ * masks hold only these (KILL acts when sent). */
+static bool catchable(int s) { return signal_valid(s) && s != SIG_KILL; }
+
+static uint32_t catchable_mask(void)
+{
+    uint32_t m = 0;
+    for (int s = 0; s <= SIG_MAX; s++)
+        if (catchable(s))
+            m |= 1u << s;
+    return m;
+}
+
+/* Registers and types (live or saved): known types, the zero register zero and Long.
+ * Sets *typed to the typed-register mask. */
+static const char *check_registers(const int64_t *reg, const uint8_t *type, uint64_t *typed)
+{
+    *typed = 0;
+    for (int i = 0; i < REG_COUNT; i++) {
+        if (type[i] >= TYPE_COUNT)
+            return "a register has an unknown type";
+        if (type[i] != TYPE_LONG)
+            *typed |= 1ULL << i;
+    }
+    if (reg[REG_ZERO] != 0 || type[REG_ZERO] != TYPE_LONG)
+        return "the zero register is not zero";
+    return NULL;
+}
+
+/* The contexts saved under p's signal frames (their number is checked against the
+ * frames by check_call_stack). They count in the host budget as signal.c's do. */
+static const char *load_contexts(Reader *r, Proc *p)
+{
+    uint32_t n = (uint32_t)r_count(r, 4, CONTEXT_BYTES, SIG_MAX + 1, "too many saved contexts");
+    if (r->bad || n == 0)
+        return NULL;
+    if (mem_budget_charge(n * sizeof *p->ctx) != 0)
+        return "out of memory";
+    if (!(p->ctx = malloc(n * sizeof *p->ctx))) {
+        mem_budget_release(n * sizeof *p->ctx);
+        return "out of memory";
+    }
+    p->nctx = p->ctx_cap = n;
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        SigContext *c = &p->ctx[i];
+        c->sig = r_u8(r);
+        for (int k = 0; k < REG_COUNT; k++)
+            c->reg[k] = r_i64(r);
+        const uint8_t *t = r_take(r, REG_COUNT);
+        if (!t)
+            break;
+        memcpy(c->type, t, REG_COUNT);
+        const char *why = check_registers(c->reg, c->type, &c->typed);
+        if (why)
+            return why;
+    }
+    return NULL;
+}
+
+/* Is p's call stack one the interpreter could have built? Code runs in unit 0 at the
+ * bottom and above a CALL frame or a signal frame (handlers are lines of the main
+ * program), and in the callee's unit above a library frame; each frame's return address
+ * lies in the unit of the level below it, a call frame's right after a CALL of its kind.
+ * unwind_library, RET and a module's END rely on exactly this. Each signal frame owns
+ * the next saved context; their signals are distinct and are the handling mask. */
+static const char *check_call_stack(const Program *pr, const Proc *p)
+{
+    uint32_t unit = 0, nsig = 0, sigs = 0;
+    for (uint32_t i = 0; i <= p->fp; i++) {
+        uint32_t at = i < p->fp ? p->frames[i].ret : p->pc;
+        if (at >= pr->ncode || pr->info[at].unit != unit)
+            return i < p->fp ? "a call-stack frame returns outside its caller's unit"
+                             : "a process runs outside the unit its call stack allows";
+        if (i == p->fp)
+            break;
+        const Frame *f = &p->frames[i];
+        if (f->kind == FRAME_SIGNAL) {
+            int sig = nsig < p->nctx ? p->ctx[nsig++].sig : 0;
+            if (!catchable(sig) || (sigs & (1u << sig)))
+                return "a signal frame's context is missing or not valid";
+            sigs |= 1u << sig;
+            unit = 0;
+            continue;
+        }
+        if (f->kind != FRAME_CALL && f->kind != FRAME_LIBRARY)
+            return "a call-stack frame of unknown kind";
+        const Instr *call = f->ret > 0 ? &pr->code[f->ret - 1] : NULL;
+        if (!call || call->op != OP_CALL || pr->info[f->ret - 1].unit != unit)
+            return "a call-stack frame does not return after a CALL";
+        uint32_t callee = pr->calls[call->aux].callee_unit;
+        if ((callee != 0) != (f->kind == FRAME_LIBRARY))
+            return "a call-stack frame has the wrong kind";
+        unit = callee;
+    }
+    if (nsig != p->nctx || sigs != p->handling)
+        return "the saved contexts do not match the signal frames";
+    return NULL;
+}
+
 /* One control block; it is entered in the table first so that a failure frees it. */
 static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
 {
@@ -1225,7 +1280,7 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
         return NULL;
     if (p->pid <= prev_pid || p->pid >= vm->next_pid)
         return "process IDs are out of order";
-    if (state >= PROC_STATE_COUNT || ((p->pending | p->handling) & 1))
+    if (state >= PROC_STATE_COUNT || (p->pending & ~catchable_mask()) || (p->handling & ~catchable_mask()))
         return "a process state is not valid";
     p->state = (ProcState)state;
     if (ppid) {
@@ -1257,14 +1312,13 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
         return "a process's PC is out of range";
     for (int i = 0; i < REG_COUNT; i++)
         p->reg[i] = r_i64(r);
-    for (int i = 0; i < REG_COUNT; i++) {
-        uint8_t t = r_u8(r);
-        if (t >= TYPE_COUNT)
-            return "a register has an unknown type";
-        proc_set_type(p, i, t);
-    }
-    if (p->reg[REG_ZERO] != 0 || p->type[REG_ZERO] != TYPE_LONG)
-        return "the zero register is not zero";
+    const uint8_t *types = r_take(r, REG_COUNT);
+    if (!types)
+        return NULL;
+    memcpy(p->type, types, REG_COUNT);
+    const char *bad_regs = check_registers(p->reg, p->type, &p->typed);
+    if (bad_regs)
+        return bad_regs;
 
     uint32_t sp = (uint32_t)r_count(r, 4, 8, (uint64_t)vm->opt.stack_size, "a data stack is too deep");
     if (sp && !(p->stack = malloc(sp * sizeof *p->stack)))
@@ -1276,24 +1330,18 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
     if (fp && !(p->frames = malloc(fp * sizeof *p->frames)))
         return "out of memory";
     p->fp = p->frames_cap = fp;
-    for (uint32_t i = 0; i < fp && !r->bad; i++) {
-        Frame *f = &p->frames[i];
-        f->ret = r_u32(r);
-        f->kind = r_u8(r);
-        f->saved_sig = r_u8(r);
-        f->unused = r_u16(r);
-        if (f->ret >= pr->ncode || f->kind > FRAME_SIGNAL ||
-            (f->kind == FRAME_SIGNAL && (f->unused == 0 || f->unused > SIG_MAX)) ||
-            !depth_ok(pr, f->ret, i))
-            return "a call-stack frame is out of range";
+    for (uint32_t i = 0; i < fp; i++) {
+        p->frames[i] = (Frame){ .ret = r_u32(r) };
+        p->frames[i].kind = r_u8(r);
     }
-    if (r->bad)
-        return NULL;
-    if (!depth_ok(pr, p->pc, fp))
-        return "a process runs a module without a frame to return to";
+    const char *why = load_contexts(r, p);
+    if (why || r->bad)
+        return why;
+    if ((why = check_call_stack(pr, p)))
+        return why;
     for (int s = 0; s <= SIG_MAX; s++) {
         p->handler[s] = r_u32(r);
-        if (p->handler[s] && !in_unit(&pr->units[0], p->handler[s] - 1))
+        if (p->handler[s] && (!catchable(s) || !in_unit(&pr->units[0], p->handler[s] - 1)))
             return "a signal handler is out of range";
     }
     int64_t left = r_i64(r);
@@ -1395,6 +1443,35 @@ static void load_ring(Reader *r, Loader *ld)
         sched_enqueue(vm, p);   /* appended before the head: run order is kept */
     }
     vm->resched = false;
+}
+
+/* What no single section can check: every READY process is in the ring (and only
+ * those), a zombie has a parent to wait for it (an orphan is reaped when it ends), PID 1's
+ * outcome matches its state, link requests join processes that existed. */
+static void check_machine(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    uint32_t ready = 0, ring = 0;
+    for (size_t i = 0; i < vm->ntable; i++) {
+        const Proc *p = vm->table[i];
+        ready += p->state == PROC_READY;
+        if (p->state == PROC_EXITED && !p->parent)
+            r_fail(r, "a zombie has no parent");
+    }
+    if (vm->head) {
+        const Proc *q = vm->head;
+        do ring++; while ((q = q->next) != vm->head);
+    }
+    if (ready != ring)
+        r_fail(r, "a ready process is missing from the ready ring");
+    Proc *pid1 = proc_find(vm, 1);
+    if (vm->pid1_ended == (pid1 && pid1->state != PROC_EXITED))
+        r_fail(r, "PID 1's state does not match its outcome");
+    for (size_t i = 0; i < vm->nrequests; i++) {
+        const LinkRequest *q = &vm->requests[i];
+        if (q->from < 1 || q->to < 1 || q->from == q->to || q->from >= vm->next_pid || q->to >= vm->next_pid)
+            r_fail(r, "a link request joins processes that never existed");
+    }
 }
 
 /* Read the whole file. Returns the bytes (and *size), or NULL after a message. */
@@ -1506,6 +1583,8 @@ static void parse(Reader *r, Loader *ld, const VmOptions *opt)
             step[s](&sub, ld);
         r_section_end(r, &sub);
     }
+    if (!r->bad)
+        check_machine(r, ld);
     /* Only the zero padding may follow. */
     if (!r->bad && r_left(r) >= 8)
         r_fail(r, "bytes after the last section");
@@ -1520,17 +1599,22 @@ int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err)
     uint8_t *file = read_file(path, &size, err);
     if (!file)
         return -1;
+    int st = snapshot_load_bytes(vm, path, file, size, opt, err);
+    free(file);
+    return st;
+}
+
+int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size,
+                        const VmOptions *opt, FILE *err)
+{
     uint64_t body_len = 0;
     const uint8_t *body = verify(path, file, size, &body_len, err);
-    if (!body) {
-        free(file);
+    if (!body)
         return -1;
-    }
 
     Loader ld = { .vm = vm, .now_ms = host_time_ms() };
     Reader r = { body, body + body_len, NULL };
     parse(&r, &ld, opt);
-    free(file);
 
     /* Pages no process maps: none in a good file; free them before the processes go. */
     for (uint32_t i = 0; i < ld.npages; i++)

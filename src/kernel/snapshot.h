@@ -23,5 +23,9 @@ int snapshot_save(VM *vm, const char *path);
  * (max_steps, trace, stats, snapshot_every/path, vfs_path, stdlib_dir) are taken from
  * opt, not the file. */
 int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err);
+/* The same from the size bytes of a snapshot already in memory (the fuzzing harness);
+ * path only names it in messages. */
+int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size,
+                        const VmOptions *opt, FILE *err);
 
 #endif

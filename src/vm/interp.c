@@ -387,7 +387,7 @@ dispatch:
         }
         Frame f = p->frames[--p->fp];
         if (unlikely(f.kind == FRAME_SIGNAL)) {
-            sig_return(p, f);
+            sig_return(p);
             if (p->pending) {
                 /* A signal held back while this handler ran may go now: a lone process
                  * must stop at its next quantum boundary to receive it. */
@@ -583,6 +583,20 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->err = stderr;
 }
 
+/* The directory of PID 1's program, where spawn and exec find host programs: absolute,
+ * so that a snapshot resumed from another working directory finds the same files (the
+ * path as typed when it cannot be resolved). NULL when out of memory. */
+static char *program_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    char *abs = dir ? realpath(dir, NULL) : NULL;
+    if (!abs)
+        return dir;
+    free(dir);
+    return abs;
+}
+
 int vm_start(VM *vm, Program *prog, int argc, char **argv)
 {
     int err = 0;
@@ -590,8 +604,7 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
     if (!p)
         return err;
     free(vm->base_dir);
-    char *slash = strrchr(prog->path, '/');
-    vm->base_dir = slash ? strndup(prog->path, (size_t)(slash - prog->path)) : strdup(".");
+    vm->base_dir = program_dir(prog->path);
     if (!vm->base_dir)
         return ERR_MEMORY_ALLOCATION;
     err = exec_install_args(p, argv, argc);

@@ -28,7 +28,8 @@
  * allocating its default 1M-word heap. The budget is global (one mvm process, one count),
  * so the failure is deterministic for a given program and configuration. Other layers
  * charge what they hold outside this file through mem_budget_charge/release: data and
- * call stacks (kernel/proc.c) and readIo's line buffer (kernel/sys_io.c).
+ * call stacks (kernel/proc.c), saved signal contexts (kernel/signal.c) and readIo's
+ * line buffer (kernel/sys_io.c).
  */
 #include "memory.h"
 

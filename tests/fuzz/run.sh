@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# run.sh [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] - build and run the
-# assembler/VM fuzzer.
+# run.sh [--target asm|snapshot] [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] -
+# build and run a fuzzer: the assembler/VM (asm, the default) or the snapshot loader
+# (snapshot: fuzz_snapshot.c, what `mvm resume` reads).
 # run.sh --replay - build the harnesses and replay every regression input only.
 #
 #   tests/fuzz/run.sh          build build/fuzz/fuzz_asm, replay tests/fuzz/regressions/*,
 #                              then fuzz for 60 s
 #   tests/fuzz/run.sh 600      fuzz for 10 minutes
 #   tests/fuzz/run.sh 0        build and replay the regressions only
+#   tests/fuzz/run.sh --target snapshot 600
+#                              fuzz the snapshot loader for 10 minutes (corpus
+#                              build/fuzz/corpus-snapshot, seeded with snapshots of
+#                              tests/snapshot/*.kar taken by ./mvm; regressions *.snap)
 #   tests/fuzz/run.sh --replay the same, one verdict per input and the summary line
 #                              `fuzzreplay: N passed, N failed` (tests/run-fuzzreplay.sh,
 #                              part of make test)
@@ -21,7 +26,8 @@
 # time) and an in-memory VFS. The working corpus is build/fuzz/corpus, seeded from
 # tests/programs/**/*.kar and examples/*.kar; crash inputs land in build/fuzz/artifacts/.
 # Keep a crash input as tests/fuzz/regressions/NAME.kar (or, when it makes a valid golden
-# test with expect directives, under tests/programs/regression/).
+# test with expect directives, under tests/programs/regression/); a snapshot loader
+# crash input as tests/fuzz/regressions/NAME.snap.
 #
 # Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
 # fuzz_snapshot; a harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped
@@ -31,6 +37,12 @@
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
 
+target=asm
+if [ "${1:-}" = --target ]; then
+    target=${2:-}
+    shift 2
+fi
+case $target in asm|snapshot) ;; *) echo "usage: $0 [--target asm|snapshot] ..." >&2; exit 2 ;; esac
 keep_going=0
 replay_only=0
 case ${1:-} in
@@ -48,7 +60,9 @@ fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 out=build/fuzz
-mkdir -p "$out/corpus" "$out/artifacts" "$out/run"
+corpus=$out/corpus
+[ "$target" = snapshot ] && corpus=$out/corpus-snapshot
+mkdir -p "$corpus" "$out/artifacts" "$out/run"
 
 CC=${CC:-clang}
 srcs=$(find src -name '*.c' ! -path src/cli/main.c | LC_ALL=C sort)
@@ -114,14 +128,22 @@ harness_for() {
 }
 
 build_objects || exit 2
-build_harness fuzz_asm || exit 2
-bin=$root/$out/fuzz_asm$suffix
+build_harness "fuzz_$target" || exit 2
+bin=$root/$out/fuzz_$target$suffix
 
 # Seeds: copy once (libFuzzer names corpus files by content hash, so copies are harmless).
 # Only fuzzing needs them.
-if [ "$secs" -gt 0 ]; then
+if [ "$secs" -gt 0 ] && [ "$target" = asm ]; then
     for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
-        cp -n "$f" "$out/corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+        cp -n "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+    done
+elif [ "$secs" -gt 0 ] && [ -x ./mvm ] && [ -z "$(ls "$corpus")" ]; then
+    # Real snapshots: every program of the snapshot suite, saved at a few points.
+    for f in tests/snapshot/*.kar; do
+        for k in 5 40 150; do
+            ./mvm run "$f" --snapshot-every "$k" --snapshot "$corpus/seed-$(basename "$f" .kar)-$k.snap" \
+                --max-steps $((k + 1)) >/dev/null 2>&1 </dev/null
+        done
     done
 fi
 
@@ -182,29 +204,32 @@ fi
 fuzz_fail=0
 if [ "$secs" -gt 0 ]; then
     # Run from an empty directory: programs may name host .kar files relative to theirs.
-    (cd "$out/run" && "$bin" -max_len=4096 -max_total_time="$secs" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 "-dict=$root/tests/fuzz/kar.dict" "-artifact_prefix=$root/$out/artifacts/" \
-        "$@" "$root/$out/corpus" >"$root/$out/fuzz.log" 2>&1 </dev/null) || fuzz_fail=1
+    # Snapshots are larger than programs; the dictionary is .kar syntax.
+    extra=(-max_len=4096 "-dict=$root/tests/fuzz/kar.dict")
+    [ "$target" = snapshot ] && extra=(-max_len=65536)
+    (cd "$out/run" && "$bin" "${extra[@]}" -max_total_time="$secs" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "-artifact_prefix=$root/$out/artifacts/" \
+        "$@" "$root/$corpus" >"$root/$out/fuzz-$target.log" 2>&1 </dev/null) || fuzz_fail=1
 fi
 
-execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -o '[0-9]*$')
-cov=$(grep -oE 'cov: [0-9]+' "$out/fuzz.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
-ncorpus=$(find "$out/corpus" -type f | wc -l)
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz-$target.log" 2>/dev/null | tail -1 | grep -o '[0-9]*$')
+cov=$(grep -oE 'cov: [0-9]+' "$out/fuzz-$target.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+')
+ncorpus=$(find "$corpus" -type f | wc -l)
 if [ "$secs" -gt 0 ]; then
     if [ "$fuzz_fail" = 1 ]; then
-        verdict="FAILED: $(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$out/fuzz.log" | head -c 200); input in $out/artifacts/, log $out/fuzz.log"
+        verdict="FAILED: $(grep -m1 -E 'ERROR: |runtime error|deadly signal|timeout' "$out/fuzz-$target.log" | head -c 200); input in $out/artifacts/, log $out/fuzz-$target.log"
     else
         verdict="clean"
     fi
     if [ "$keep_going" = 1 ]; then
-        ub=$(grep -o '[^ ]*: runtime error: [^:]*' "$out/fuzz.log" | sed 's/: runtime error: /: /' | sort -u)
+        ub=$(grep -o '[^ ]*: runtime error: [^:]*' "$out/fuzz-$target.log" | sed 's/: runtime error: /: /' | sort -u)
         if [ -n "$ub" ]; then
             fuzz_fail=1
             verdict="$verdict; UB at: $(echo "$ub" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
         fi
     fi
-    echo "fuzz: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
+    echo "fuzz $target: ${secs}s, ${execs:-0} runs, cov ${cov:-?}, corpus $ncorpus, regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED ), $verdict"
 else
-    echo "fuzz: regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
+    echo "fuzz $target: regressions $regs $( [ $replay_fail = 0 ] && echo ok || echo FAILED )"
 fi
 [ "$replay_fail" = 0 ] && [ "$fuzz_fail" = 0 ]

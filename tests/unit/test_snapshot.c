@@ -233,8 +233,13 @@ static void same_proc(const Proc *a, const Proc *b)
     for (uint32_t i = 0; i < a->fp; i++) {
         assert_int_equal(a->frames[i].ret, b->frames[i].ret);
         assert_int_equal(a->frames[i].kind, b->frames[i].kind);
-        assert_int_equal(a->frames[i].saved_sig, b->frames[i].saved_sig);
-        assert_int_equal(a->frames[i].unused, b->frames[i].unused);
+    }
+    assert_int_equal(a->nctx, b->nctx);
+    for (uint32_t i = 0; i < a->nctx; i++) {
+        assert_int_equal(a->ctx[i].sig, b->ctx[i].sig);
+        assert_memory_equal(a->ctx[i].reg, b->ctx[i].reg, sizeof a->ctx[i].reg);
+        assert_memory_equal(a->ctx[i].type, b->ctx[i].type, sizeof a->ctx[i].type);
+        assert_int_equal(a->ctx[i].typed, b->ctx[i].typed);
     }
     assert_memory_equal(a->handler, b->handler, sizeof a->handler);
     assert_int_equal(a->prog->ncode, b->prog->ncode);
@@ -524,7 +529,7 @@ static void messages(void **state)
     refused(work_path, "corrupted");
 
     memcpy(c, b, n);
-    c[8] = 2;   /* format version 2, properly sealed */
+    c[8] = 1;   /* format version 1 (before saved signal contexts), properly sealed */
     reseal(c, n);
     spill(work_path, c, n);
     refused(work_path, "made by a different version");
