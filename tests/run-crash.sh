@@ -46,6 +46,12 @@ check_run() {
     local n=$1 log=$2 last names i counter
     local out
     problems=""
+    if [ ! -e "$image" ]; then
+        # The kill came before mvm created the image (a slow start: sanitizers, a loaded
+        # machine): nothing may have been logged.
+        grep -q '^w ' "$log" && problems="no image after a logged write"
+        return
+    fi
     if ! out=$("$mvm" vfs --vfs "$image" check 2>&1); then
         problems="integrity check failed: $out"
         return
