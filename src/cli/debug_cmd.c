@@ -140,7 +140,7 @@ static void do_break(Session *s, const char *line, bool temporary)
     if (id < 0)
         fprintf(s->msg, "%s\n", msg);
     else
-        fprintf(s->msg, "%s %d at%s\n", temporary ? "temporary breakpoint" : "breakpoint", id, line);
+        fprintf(s->msg, "%s %d at %s\n", temporary ? "temporary breakpoint" : "breakpoint", id, line + strspn(line, " \t"));
 }
 
 /* Moves: the commands that run the machine. Returns false when c is not one. */

@@ -318,7 +318,9 @@ int dbg_break(DbgEngine *e, const char *spec, bool temporary, char *msg, size_t 
     const char *why = *w ? resolve_place(e, bp, w) : "break LINE|LABEL|module.fn [if EXPR]";
     if (!why && cond)
         why = parse_cond(cond, &bp->cond);
-    if (!why && !(bp->spec = strdup(spec)))
+    char trimmed[300];
+    snprintf(trimmed, sizeof trimmed, "%s%s%s", w, cond ? " if " : "", cond ? cond : "");
+    if (!why && !(bp->spec = strdup(trimmed)))
         why = "out of memory";
     if (why) {
         snprintf(msg, msglen, "%s: %s", *w ? w : "break", why);
@@ -384,7 +386,7 @@ static bool have_watches(const DbgEngine *e)
     return false;
 }
 
-/* The first breakpoint at (p, pc) whose condition holds; 0 when none. Counts the hit. */
+/* The first breakpoint at (p, pc) whose condition holds; 0 when none. */
 static int breakpoint_at(DbgEngine *e, Proc *p, uint32_t pc)
 {
     for (size_t i = 0; i < e->nbps; i++) {
@@ -395,10 +397,8 @@ static int breakpoint_at(DbgEngine *e, Proc *p, uint32_t pc)
             bp->cache_prog = p->prog;
             bp->cache_pc = bp_pc(e, bp, p->prog);
         }
-        if (bp->cache_pc == pc && cond_holds(e->vm, p, pc, &bp->cond)) {
-            bp->hits++;
+        if (bp->cache_pc == pc && cond_holds(e->vm, p, pc, &bp->cond))
             return bp->id;
-        }
     }
     return 0;
 }
@@ -623,6 +623,9 @@ static void finish_stop(DbgEngine *e, DbgEvent ev, DbgStop *st)
 {
     quiet(e, false);
     int bp = e->hit;
+    if (ev == DBG_BREAKPOINT)   /* hits count stops, not replays */
+        for (size_t i = 0; i < e->nbps; i++)
+            e->bps[i].hits += e->bps[i].id == bp;
     dbg_where_now(e, st);
     st->event = ev;
     st->bp = bp;

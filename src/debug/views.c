@@ -362,7 +362,7 @@ static void print_registers(const cJSON *v, FILE *f)
             fprintf(f, "%s%s(%s)=%s", col++ ? " " : "", str(r, "name"), flag, str(r, "value"));
         else
             fprintf(f, "%s%s=%s %s", col++ ? "  " : "", str(r, "name"), str(r, "value"), str(r, "type"));
-        if (col == 5) {
+        if (col == 5 || (r->next && *str(r->next, "flag") && !*flag)) {
             fputc('\n', f);
             col = 0;
         }
@@ -405,7 +405,7 @@ static void print_ps(const cJSON *v, FILE *f)
     const cJSON *p, *s;
     fprintf(f, "  PID PARENT STATE     INSTRUCTIONS LINE  PROGRAM  PENDING\n");
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(v, "processes")) {
-        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %12" PRId64 " %-5" PRId64 " %s ",
+        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %12" PRId64 " %-5" PRId64 " %s",
                 cJSON_IsTrue(cJSON_GetObjectItem(p, "next")) ? '>' : ' ', num(p, "pid"), num(p, "parent"),
                 str(p, "state"), num(p, "instructions"), num(p, "line"), *str(p, "program") ? str(p, "program") : "-");
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(p, "pending"))
