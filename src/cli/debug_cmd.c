@@ -44,6 +44,7 @@ static const char help_text[] =
     "  delete [N] (d)        delete breakpoint or watch N (all without N)\n"
     "  watch ADDR [PID]      stop when that word of PID (default: the next process) changes\n"
     "  info breaks           list breakpoints and watches\n"
+    "  info saved            the saved points kept for going back\n"
     "  back [N]              go back N instructions (default 1)\n"
     "  rcontinue (rc)        go back to the previous breakpoint hit\n"
     "  regs [PID]            every register with its type and value, flags by name\n"
@@ -209,6 +210,11 @@ static bool run_command(Session *s, char *line)
             fprintf(s->msg, "%s\n", msg);
         else
             fprintf(s->msg, "watching [%" PRId64 "]\n", a);
+    } else if (strcmp(c, "info") == 0 && n > 1 && strcmp(w[1], "saved") == 0) {
+        size_t count, bytes;
+        uint64_t every;
+        dbg_saved_stats(s->e, &count, &bytes, &every);
+        fprintf(s->msg, "%zu saved points, %zu bytes, one every %" PRIu64 " instructions\n", count, bytes, every);
     } else if (strcmp(c, "json") == 0 && n > 1) {
         cJSON *v = make_view(s, w + 1, n - 1, msg, sizeof msg);
         if (!v && strcmp(w[1], "stop") == 0) {

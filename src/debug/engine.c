@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "../kernel/host.h"
-#include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
+#include "../kernel/vfs_tape.h"
 #include "../vm/memory.h"
 
 typedef enum CondKind { COND_NONE, COND_REG, COND_MEM, COND_PID } CondKind;
@@ -70,6 +70,7 @@ typedef struct Saved {
     uint8_t *data;
     size_t   size;
     size_t   input_pos;
+    size_t   vfs_pos;      /* how many VFS calls it had made (vfs_tape.h) */
 } Saved;
 
 struct DbgEngine {
@@ -523,6 +524,7 @@ static int save_point(DbgEngine *e)
         return -1;
     s->steps = vm->steps;
     s->input_pos = host_stdin_position();
+    s->vfs_pos = vfs_tape_position();
     e->saved_bytes += s->size;
     e->nsaved++;
     thin_saved(e);
@@ -554,6 +556,7 @@ static int restore(DbgEngine *e, size_t i)
     e->ended = false;
     e->status = 0;
     host_stdin_rewind(e->saved[i].input_pos);
+    vfs_tape_rewind(e->saved[i].vfs_pos);
     return 0;
 }
 
@@ -596,7 +599,6 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
             lim = e->high;
         quiet(e, replaying);
         vm->stop_at = lim;
-        sched_update_watch(vm);
         if (breaks)
             patch_all(e);
         e->hit = 0;
@@ -604,8 +606,7 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
         if (breaks)
             unpatch_all(e);
         e->skip_proc = NULL;
-        vm->stop_at = 0;
-        sched_update_watch(vm);
+        vm->stop_at = VM_NO_STOP;
         if (vm->steps > e->high)
             e->high = vm->steps;
         if (st != VM_PAUSED) {
@@ -832,6 +833,7 @@ DbgEngine *dbg_open(Program *prog, const VmOptions *opt, int argc, char **argv, 
         goto fail;
     host_stdin_use_fd(cfg->input_fd);
     host_stdin_record();
+    vfs_tape_start();
     vm_init(e->vm, &e->opt);
     e->vm->out = e->out;
     e->vm->err = e->err;

@@ -141,13 +141,13 @@ static int64_t turn_budget(VM *vm, Proc *p)
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
     int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
     int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
-    if (!vm->watch)
-        return b;
-    if (vm->stop_at) {   /* the debugger wants the machine back at this count */
+    if (unlikely(vm->stop_at != VM_NO_STOP)) {   /* the debugger wants the machine back */
         uint64_t to_stop = vm->stop_at > vm->steps ? vm->stop_at - vm->steps : 0;
         if ((uint64_t)b > to_stop)
             b = (int64_t)to_stop;
     }
+    if (!vm->watch)
+        return b;
     if (vm->opt.max_steps) {
         uint64_t steps_left = vm->opt.max_steps - (vm->steps - vm->run_start);
         if ((uint64_t)b > steps_left)
@@ -275,7 +275,7 @@ int vm_run(VM *vm)
         p = vm->parked;
         vm->parked = NULL;
         LOAD_PROC();
-        if (vm->stop_at && vm->steps >= vm->stop_at)
+        if (vm->steps >= vm->stop_at)
             goto park;
         goto resume;
     }
@@ -538,7 +538,10 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    if (unlikely(vm->watch || ip->op == OP_END))   /* a host signal sets watch too */
+    /* A host signal sets watch too. The fast path's next budget (a quantum, or a lone
+     * process's CHECK_INTERVAL) must not run past the debugger's stop: near it, be careful
+     * (without a debugger stop_at is VM_NO_STOP and the difference is huge). */
+    if (unlikely(vm->watch || ip->op == OP_END || vm->stop_at - vm->steps <= CHECK_INTERVAL))
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
@@ -593,7 +596,7 @@ check_carefully:
             goto next_process;
         LOAD_PROC();
     }
-    if (unlikely(vm->stop_at) && vm->steps >= vm->stop_at)
+    if (unlikely(vm->steps >= vm->stop_at))
         goto park;   /* p is the process that runs next, its turn set up */
 resume:
     budget = budget0 = turn_budget(vm, p);
@@ -619,6 +622,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     memset(vm, 0, sizeof *vm);
     vm->opt = *opt;
     vm->next_pid = 1;
+    vm->stop_at = VM_NO_STOP;
     vm->rng = opt->seed;
     vm->next_snapshot = opt->snapshot_every;
     vm->start_ms = host_time_ms();
