@@ -40,7 +40,7 @@ LDLIBS  := -lcjson -lsqlite3 -ledit -lm
 DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev clang libclang-rt-dev
 DEPS_STAMP := build/.deps-ok
 
-SRC_DIRS := src/host src/asm src/vm src/kernel src/vfs src/stdlib src/cli
+SRC_DIRS := src/host src/asm src/vm src/kernel src/vfs src/stdlib src/debug src/cli
 SRCS     := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
 # The standard library (MVM assembly) is embedded in the binary as a generated C file.
 STDLIB_KAR := $(sort $(wildcard src/stdlib/*/*.kar))

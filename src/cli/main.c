@@ -25,6 +25,7 @@
 #include "../vm/help.h"
 #include "../vm/memory.h"
 #include "config.h"
+#include "debug_cmd.h"
 #include "vfs_cmd.h"
 
 #define EXIT_USAGE 2
@@ -42,6 +43,7 @@ typedef struct Cli {
     uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
     const char *snapshot_path;    /* ... --snapshot FILE */
     const char *help_topic;
+    const char *input_path;       /* mvm debug --input FILE: the program's standard input */
 } Cli;
 
 static void usage(FILE *out)
@@ -143,6 +145,11 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
             if (!val)
                 return bad_usage("%s expects a file name", a);
             cli->vfs_path = val;
+            i++;
+        } else if (strcmp(a, "--input") == 0 && strcmp(cli->command, "debug") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name", a);
+            cli->input_path = val;
             i++;
         } else if (strcmp(a, "--config") == 0) {
             if (!val)
@@ -256,15 +263,9 @@ static Program *assemble(const Cli *cli)
     return p;
 }
 
-static int cmd_run(Cli *cli)
+/* The machine's options from the configuration and the command line. */
+static VmOptions vm_options(const Cli *cli)
 {
-    if (!cli->file)
-        return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
-    if (check_snapshot_options(cli) || check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
-        return EXIT_USAGE;
-    Program *prog = assemble(cli);
-    if (!prog)
-        return EXIT_USAGE;
     VmOptions o = {
         .memory_size = cli->cfg.memory_size, .heap_start = cli->cfg.heap_start,
         .stack_size = cli->cfg.stack_size, .call_depth = cli->cfg.call_depth,
@@ -276,6 +277,19 @@ static int cmd_run(Cli *cli)
         .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
     };
+    return o;
+}
+
+static int cmd_run(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program? usage: mvm run FILE.kar", cli->command);
+    if (check_snapshot_options(cli) || check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
+        return EXIT_USAGE;
+    Program *prog = assemble(cli);
+    if (!prog)
+        return EXIT_USAGE;
+    VmOptions o = vm_options(cli);
     static VM vm;
     vm_init(&vm, &o);
     buffer_output();
@@ -289,6 +303,27 @@ static int cmd_run(Cli *cli)
         return 1;
     }
     return finish_run(&vm, cli, t0);
+}
+
+/* mvm debug FILE: the debugger (debug_cmd.c). --trace, --snapshot-every and --max-steps
+ * belong to runs, not to a session driven by hand: they are refused. */
+static int cmd_debug(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program? usage: mvm debug FILE.kar [--input FILE]", cli->command);
+    if (cli->trace || cli->snapshot_every || cli->snapshot_path || cli->max_steps)
+        return bad_usage("%s: --trace, --max-steps and --snapshot... do not apply to a debugging session",
+                         cli->command);
+    if (check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
+        return EXIT_USAGE;
+    Program *prog = assemble(cli);
+    if (!prog)
+        return EXIT_USAGE;
+    VmOptions o = vm_options(cli);
+    o.hertz = 0;
+    int st = debug_session(prog, &o, cli->nargs, cli->args, cli->input_path);
+    program_release(prog);
+    return st;
 }
 
 /* The options `mvm resume` takes (a snapshot keeps the machine's own configuration), and
@@ -398,13 +433,15 @@ int main(int argc, char **argv)
     int status;
     apply_budget_knob();
     if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "check") == 0 ||
-        strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0) {
+        strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0 || strcmp(cmd, "debug") == 0) {
         status = load_configuration(&cli, argc - 2, argv + 2);
         if (status == 0) {
             if (strcmp(cmd, "check") == 0)
                 status = cmd_check(&cli, false);
             else if (strncmp(cmd, "token", 5) == 0)
                 status = cmd_check(&cli, true);
+            else if (strcmp(cmd, "debug") == 0)
+                status = cmd_debug(&cli);
             else
                 status = cmd_run(&cli);
         }

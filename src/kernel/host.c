@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,12 +88,13 @@ void host_sleep_ns(int64_t ns)
 
 static char   in_buf[STDIN_BUF];
 static size_t in_start, in_end;   /* buffered bytes: in_buf[in_start .. in_end) */
+static int    in_fd;              /* the descriptor read: 0, or the debugger's choice */
 static int    in_eof;             /* read(2) said end of input (or failed for good) */
 
 /* Wait until fd 0 can be read without blocking. Returns 0, or -1 when interrupted. */
 static int wait_readable(void)
 {
-    struct pollfd pfd = { .fd = 0, .events = POLLIN };
+    struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
     for (;;) {
         if (host_stop_signal)
             return -1;
@@ -103,12 +106,54 @@ static int wait_readable(void)
     }
 }
 
+/* The debugger's tape (host_stdin_record): every byte the machine consumed, in order,
+ * and how far the machine has consumed it. A machine sent back in time re-reads the
+ * tape up to its end before it reads anything new. */
+static char  *tape;
+static size_t tape_len, tape_cap, tape_pos;
+static int    tape_on;
+
+void host_stdin_use_fd(int fd)
+{
+    in_fd = fd;
+    if (fd < 0)
+        in_eof = 1;   /* no input at all: every reader sees end of input */
+}
+
+void host_stdin_record(void) { tape_on = 1; }
+size_t host_stdin_position(void) { return tape_pos; }
+void host_stdin_rewind(size_t pos) { tape_pos = pos < tape_len ? pos : tape_len; }
+
+/* Keep bytes the machine consumed from the real input on the tape. 0, or -1 when out of
+ * memory (the bytes are then lost for going back, not for the run). */
+static int tape_append(const char *b, size_t n)
+{
+    if (tape_len + n > tape_cap) {
+        size_t cap = tape_cap ? tape_cap : 4096;
+        while (cap < tape_len + n)
+            cap *= 2;
+        char *t = realloc(tape, cap);
+        if (!t)
+            return -1;
+        tape = t;
+        tape_cap = cap;
+    }
+    memcpy(tape + tape_len, b, n);
+    tape_len += n;
+    tape_pos = tape_len;
+    return 0;
+}
+
 ptrdiff_t host_stdin_peek(const char **data)
 {
+    if (tape_on && tape_pos < tape_len) {
+        *data = tape + tape_pos;
+        return (ptrdiff_t)(tape_len - tape_pos);
+    }
     while (in_start == in_end && !in_eof) {
         if (wait_readable() != 0)
             return -1;
-        ssize_t n = read(0, in_buf, sizeof in_buf);
+        ssize_t n = read(in_fd, in_buf, sizeof in_buf);
         if (n > 0) {
             in_start = 0;
             in_end = (size_t)n;
@@ -122,5 +167,12 @@ ptrdiff_t host_stdin_peek(const char **data)
 
 void host_stdin_consume(size_t n)
 {
-    in_start += n < in_end - in_start ? n : in_end - in_start;
+    if (tape_on && tape_pos < tape_len) {
+        tape_pos += n < tape_len - tape_pos ? n : tape_len - tape_pos;
+        return;
+    }
+    n = n < in_end - in_start ? n : in_end - in_start;
+    if (tape_on)
+        tape_append(in_buf + in_start, n);
+    in_start += n;
 }

@@ -40,5 +40,13 @@ void host_sleep_ns(int64_t ns);
  * while waiting. host_stdin_consume(n) drops the first n of them. */
 ptrdiff_t host_stdin_peek(const char **data);
 void      host_stdin_consume(size_t n);
+/* The debugger: read the machine's input from fd instead of 0 (-1: no input, end of
+ * input at once), and record what the machine consumes so that a machine sent back in
+ * time reads the same bytes again. position is how much it has consumed; rewind puts
+ * it back to a position returned earlier. */
+void      host_stdin_use_fd(int fd);
+void      host_stdin_record(void);
+size_t    host_stdin_position(void);
+void      host_stdin_rewind(size_t pos);
 
 #endif

@@ -87,6 +87,16 @@ struct VM {
     struct Vfs *vfs;             /* the VFS image, opened at the first VFS access (vfs/) */
     char     *base_dir;          /* directory of PID 1's program: host programs are found there */
 
+    /* The debugger (debug/engine.c); all zero under `mvm run`. */
+    uint64_t  stop_at;           /* park when vm->steps reaches this (VM_NO_STOP: never).
+                                    Not part of watch: the turn check compares it, so a
+                                    debugger's run keeps the fast context switch */
+    Proc     *parked;            /* parked: runs next from its pc when vm_run is called */
+    /* Called when an OP_BREAK runs: return true to park before the instruction at pc,
+     * false to run it (*covered = the opcode the breakpoint covers). */
+    bool    (*break_hit)(VM *vm, Proc *p, uint32_t pc, uint8_t *covered);
+    void     *debugger;          /* the engine that drives this machine */
+
     FILE     *out;               /* standard output of every process */
     FILE     *err;               /* diagnostics */
 };
@@ -95,7 +105,10 @@ void vm_init(VM *vm, const VmOptions *opt);
 /* Start `prog` as PID 1 with the argument strings argv[0..argc-1] (array address in F1).
  * Takes a reference to prog. Returns 0 or an error code. */
 int  vm_start(VM *vm, Program *prog, int argc, char **argv);
-/* Run until no process can run. Returns mvm's exit status (SPEC 10 "Exit codes"). */
+/* Run until no process can run. Returns mvm's exit status (SPEC 10 "Exit codes"), or
+ * VM_PAUSED when the debugger's stop_at or a breakpoint parked the machine (vm->parked). */
+#define VM_PAUSED (-1)
+#define VM_NO_STOP UINT64_MAX
 int  vm_run(VM *vm);
 void vm_free(VM *vm);
 /* Print --stats to vm->err. */

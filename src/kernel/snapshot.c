@@ -723,23 +723,20 @@ static void absolute_base_dir(VM *vm)
     }
 }
 
-int snapshot_save(VM *vm, const char *path)
+/* Write the whole snapshot (header, body, checksum) to f, which the caller opened and
+ * closes. Returns 0 or an errno value. */
+static int write_snapshot(VM *vm, FILE *f)
 {
-    fflush(vm->out);   /* what was printed before the snapshot point is out */
     SaveSet ss = { 0 };
     absolute_base_dir(vm);
     choose_first(vm, &ss);
     ss.now_ms = host_time_ms();
     Writer *w = calloc(1, sizeof *w);
-    char *tmp = malloc(strlen(path) + 5);
-    const char *why = NULL;
-    FILE *f = NULL;
-    if (!w || !tmp || collect(vm, &ss) != 0) {
-        why = strerror(ENOMEM);
+    int e = 0;
+    if (!w || collect(vm, &ss) != 0) {
+        e = ENOMEM;
         goto done;
     }
-    sprintf(tmp, "%s.tmp", path);
-
     write_body(w, vm, &ss);   /* counting pass */
     uint64_t body_len = w->n;
     uint64_t sec_len[SEC_COUNT];
@@ -747,13 +744,6 @@ int snapshot_save(VM *vm, const char *path)
     memset(w, 0, sizeof *w);
     memcpy(w->sec_len, sec_len, sizeof sec_len);
 
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-        why = strerror(errno);
-        if (fd >= 0)
-            close(fd);
-        goto done;
-    }
     w->f = f;
     w->hash = FNV_OFFSET;
     write_header(w, body_len);
@@ -762,35 +752,71 @@ int snapshot_save(VM *vm, const char *path)
     uint8_t sum[8];
     put_le64(sum, w->hash);
     errno = 0;
-    int e = w->error;
+    e = w->error;
     if (!e && w->n != SNAP_HEADER_SIZE + body_len)
         e = EIO;
     if (!e && fwrite(sum, 1, 8, f) != 8)
         e = errno ? errno : EIO;
+done:
+    set_free(&ss.progs);
+    set_free(&ss.pages);
+    free(w);
+    return e;
+}
+
+int snapshot_save(VM *vm, const char *path)
+{
+    fflush(vm->out);   /* what was printed before the snapshot point is out */
+    char *tmp = malloc(strlen(path) + 5);
+    FILE *f = NULL;
+    int e = 0;
+    if (!tmp) {
+        e = ENOMEM;
+        goto done;
+    }
+    sprintf(tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+        e = errno;
+        if (fd >= 0)
+            close(fd);
+        goto done;
+    }
+    e = write_snapshot(vm, f);
     if (!e && fflush(f) != 0)
         e = errno;
     if (!e && fsync(fileno(f)) != 0)
         e = errno;
     if (fclose(f) != 0 && !e)
         e = errno ? errno : EIO;
-    f = NULL;
     if (!e && rename(tmp, path) != 0)
         e = errno;
-    if (e) {
-        why = strerror(e);
+    if (e)
         unlink(tmp);
-        goto done;
-    }
-    sync_dir(path);
-
+    else
+        sync_dir(path);
 done:
-    if (why)
-        fprintf(vm->err, "mvm: cannot write snapshot %s: %s\n", path, why);
-    set_free(&ss.progs);
-    set_free(&ss.pages);
+    if (e)
+        fprintf(vm->err, "mvm: cannot write snapshot %s: %s\n", path, strerror(e));
     free(tmp);
-    free(w);
-    return why ? -1 : 0;
+    return e ? -1 : 0;
+}
+
+int snapshot_save_bytes(VM *vm, uint8_t **data, size_t *size)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return -1;
+    int e = write_snapshot(vm, f);
+    if (fclose(f) != 0 || e) {
+        free(buf);
+        return -1;
+    }
+    *data = (uint8_t *)buf;
+    *size = len;
+    return 0;
 }
 
 /* ================================================================ loading */

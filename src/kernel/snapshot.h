@@ -17,6 +17,10 @@
  * after a message on vm->err (the run goes on; the previous snapshot file is intact). */
 int snapshot_save(VM *vm, const char *path);
 
+/* The same into a new host buffer (*data, *size; the caller frees it), for the
+ * debugger's saved points. Returns 0, or -1 when out of memory. */
+int snapshot_save_bytes(VM *vm, uint8_t **data, size_t *size);
+
 /* Fill a freshly vm_init'ed vm from the snapshot at path, verifying everything first:
  * a truncated, corrupted or foreign file is a clear message on err and returns -1 with
  * vm left empty (vm_free is safe). The options that do not change the machine

@@ -21,6 +21,7 @@
 #include "../vfs/vfs.h"
 #include "../vm/errors.h"
 #include "syscall.h"
+#include "vfs_tape.h"
 
 struct Vfs *vm_vfs(VM *vm)
 {
@@ -85,35 +86,76 @@ static void finish(VM *vm, Proc *p, Vfs *v, int e, int64_t r2)
     sys_fail(p, e);
 }
 
+/* One VFS operation, with the outcome the program sees in *o. */
+typedef int (*VfsOp)(Vfs *v, const char *path, int64_t arg, VfsOutcome *o);
+
+static int op_new_file(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_new_file(v, path); }
+static int op_new_dir(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_new_dir(v, path); }
+static int op_delete(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_delete(v, path); }
+static int op_read(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_read_file(v, path, &o->data, &o->len); }
+static int op_list(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_list(v, path, &o->names, &o->n); }
+static int op_file_info(Vfs *v, const char *path, int64_t arg, VfsOutcome *o) { return vfs_info(v, path, &o->info); }
+static int op_set_permissions(Vfs *v, const char *path, int64_t arg, VfsOutcome *o)
+{
+    return vfs_set_permissions(v, path, arg);
+}
+/* writeFile's content travels in o->data (set by the caller) */
+static int op_write(Vfs *v, const char *path, int64_t arg, VfsOutcome *o)
+{
+    return vfs_write_file(v, path, o->data, o->len);
+}
+
+/* Make the VFS call op(path, arg), or, in a machine the debugger replays, take its
+ * outcome from the tape (vfs_tape.h): then the VFS is not touched at all. Returns the
+ * image for finish()'s host-failure message, NULL when replayed (said already). */
+static Vfs *vfs_call(VM *vm, bool changes, VfsOp op, const char *path, int64_t arg, VfsOutcome *o)
+{
+    if (vfs_tape_replay(o))
+        return NULL;
+    int e = 0;
+    Vfs *v = image(vm, &e, changes);
+    o->e = e ? e : op(v, path, arg, o);
+    VfsOutcome kept = *o;
+    if (op == op_write)
+        kept.data = NULL;   /* the content written is the program's, not an outcome */
+    vfs_tape_record(&kept);
+    return v;
+}
+
 /* The common shape of the calls that take one path and change the tree. */
-static void path_call(VM *vm, Proc *p, int (*op)(Vfs *, const char *))
+static void path_call(VM *vm, Proc *p, VfsOp op)
 {
     char *path;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = arg_path(p, 0, &path);
-    Vfs *v = image(vm, &e, true);
-    if (!e)
-        e = op(v, path);
+    if (!e) {
+        v = vfs_call(vm, true, op, path, 0, &o);
+        e = o.e;
+    }
     free(path);
     finish(vm, p, v, e, 0);
 }
 
-void sys_newfile(VM *vm, Proc *p) { path_call(vm, p, vfs_new_file); }
-void sys_newdir(VM *vm, Proc *p) { path_call(vm, p, vfs_new_dir); }
-void sys_deletefile(VM *vm, Proc *p) { path_call(vm, p, vfs_delete); }
+void sys_newfile(VM *vm, Proc *p) { path_call(vm, p, op_new_file); }
+void sys_newdir(VM *vm, Proc *p) { path_call(vm, p, op_new_dir); }
+void sys_deletefile(VM *vm, Proc *p) { path_call(vm, p, op_delete); }
 
 void sys_readfile(VM *vm, Proc *p)
 {
-    char *path, *data = NULL;
-    size_t len = 0;
+    char *path;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = arg_path(p, 0, &path);
-    Vfs *v = image(vm, &e, false);
-    if (!e)
-        e = vfs_read_file(v, path, &data, &len);
+    if (!e) {
+        v = vfs_call(vm, false, op_read, path, 0, &o);
+        e = o.e;
+    }
     int64_t addr = 0;
     if (!e)   /* a string ends at its first NUL: so does what readFile returns */
-        e = sys_new_string(p, data, strnlen(data, len), &addr);
+        e = sys_new_string(p, o.data, strnlen(o.data, o.len), &addr);
     free(path);
-    free(data);
+    free(o.data);
     finish(vm, p, v, e, addr);
 }
 
@@ -121,14 +163,21 @@ void sys_writefile(VM *vm, Proc *p)
 {
     char *path, *data = NULL;
     size_t len = 0;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = arg_path(p, 0, &path);
     if (!e)
         e = sys_read_string(p, sys_arg(p, 1), &data, &len);   /* low 8 bits of each word */
-    Vfs *v = image(vm, &e, true);
-    if (!e)
-        e = vfs_write_file(v, path, data, len);
+    if (!e) {
+        VfsOutcome in = { .data = data, .len = len };
+        v = vfs_call(vm, true, op_write, path, 0, &in);
+        e = in.e;
+        o.data = in.data == data ? NULL : in.data;   /* a replayed outcome carries no content */
+        o.names = in.names;
+    }
     free(path);
     free(data);
+    free(o.data);
     finish(vm, p, v, e, 0);
 }
 
@@ -158,30 +207,35 @@ static int new_name_array(Proc *p, char **names, size_t n, int64_t *addr)
 
 void sys_listfiles(VM *vm, Proc *p)
 {
-    char *path = NULL, **names = NULL;
-    size_t n = 0;
+    char *path = NULL;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = sys_arg(p, 0) == 0 ? 0 : arg_path(p, 0, &path);   /* 0 = the root */
-    Vfs *v = image(vm, &e, false);
-    if (!e)
-        e = vfs_list(v, path ? path : "/", &names, &n);
+    if (!e) {
+        v = vfs_call(vm, false, op_list, path ? path : "/", 0, &o);
+        e = o.e;
+    }
     int64_t addr = 0;
     if (!e)
-        e = new_name_array(p, names, n, &addr);
+        e = new_name_array(p, o.names, o.n, &addr);
     free(path);
-    vfs_free_names(names, n);
+    vfs_free_names(o.names, o.n);
     finish(vm, p, v, e, addr);
 }
 
 void sys_fileinfo(VM *vm, Proc *p)
 {
     char *path;
-    VfsInfo info;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = arg_path(p, 0, &path);
-    Vfs *v = image(vm, &e, false);
-    if (!e)
-        e = vfs_info(v, path, &info);
+    if (!e) {
+        v = vfs_call(vm, false, op_file_info, path, 0, &o);
+        e = o.e;
+    }
     int64_t addr = 0;
     if (!e) {
+        const VfsInfo info = o.info;
         int64_t vals[6] = { info.size, info.is_dir, info.readable, info.writable,
                             info.created, info.modified };
         e = sys_new_array(p, vals, 6, &addr);
@@ -193,10 +247,13 @@ void sys_fileinfo(VM *vm, Proc *p)
 void sys_setpermissions(VM *vm, Proc *p)
 {
     char *path;
+    VfsOutcome o = { 0 };
+    Vfs *v = NULL;
     int e = arg_path(p, 0, &path);
-    Vfs *v = image(vm, &e, true);
-    if (!e)
-        e = vfs_set_permissions(v, path, sys_arg(p, 1));
+    if (!e) {
+        v = vfs_call(vm, true, op_set_permissions, path, sys_arg(p, 1), &o);
+        e = o.e;
+    }
     free(path);
     finish(vm, p, v, e, 0);
 }

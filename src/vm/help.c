@@ -441,6 +441,7 @@ void help_print_overview(FILE *out)
                  "       mvm check FILE.kar                         assemble only, report errors\n"
                  "       mvm tokenise FILE.kar                      print the parsed instructions\n"
                  "       mvm resume SNAPSHOT [options]              continue a saved machine\n"
+                 "       mvm debug FILE.kar [options] [--input FILE] [-- ARGS...]   step, break, go back\n"
                  "       mvm vfs [--vfs FILE] ls|cat|put|get|rm|mkdir|info ...   use the VFS image\n"
                  "       mvm help [TOPIC]                           help on an instruction, system call, signal,\n"
                  "                                                  error, constant or library function\n"

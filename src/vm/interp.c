@@ -49,9 +49,11 @@
 #if MVM_COMPUTED_GOTO
 #define CASE(op)    L_##op:
 #define DISPATCH()  goto *labels[ip->op]
+#define REDISPATCH(o) goto *labels[o]
 #else
 #define CASE(op)    case OP_##op:
 #define DISPATCH()  goto dispatch
+#define REDISPATCH(o) do { dispatch_op = (o); goto redispatch; } while (0)
 #endif
 
 /* Finish an instruction: count it, then go on at ip (or check in when the budget is spent). */
@@ -139,6 +141,11 @@ static int64_t turn_budget(VM *vm, Proc *p)
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
     int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
     int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
+    if (unlikely(vm->stop_at != VM_NO_STOP)) {   /* the debugger wants the machine back */
+        uint64_t to_stop = vm->stop_at > vm->steps ? vm->stop_at - vm->steps : 0;
+        if ((uint64_t)b > to_stop)
+            b = (int64_t)to_stop;
+    }
     if (!vm->watch)
         return b;
     if (vm->opt.max_steps) {
@@ -239,12 +246,15 @@ static int exit_status(VM *vm)
 int vm_run(VM *vm)
 {
 #if MVM_COMPUTED_GOTO
-    static void *const labels[OP_COUNT] = {
+    static void *const labels[OP_COUNT + 1] = {
 #define OP(e, mn, ops, dst, syn, help, ex) [OP_##e] = &&L_##e,
 #include "opcodes.def"
 #undef OP
         [OP_END] = &&L_END,
+        [OP_BREAK] = &&L_BREAK,
     };
+#else
+    int dispatch_op;
 #endif
     Proc *p;
     int64_t *R;
@@ -259,6 +269,16 @@ int vm_run(VM *vm)
 #define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
 
     host_watch(&vm->watch);
+    if (vm->parked) {
+        /* The debugger stopped the machine between two instructions (park below) and now
+         * lets it go on: the same process, the same turn, exactly where it was. */
+        p = vm->parked;
+        vm->parked = NULL;
+        LOAD_PROC();
+        if (vm->steps >= vm->stop_at)
+            goto park;
+        goto resume;
+    }
 next_process:
     p = pick_next(vm);
     if (!p)
@@ -274,7 +294,9 @@ next_process:
     DISPATCH();
 #else
 dispatch:
-    switch ((Opcode)ip->op) {
+    dispatch_op = ip->op;
+redispatch:
+    switch (dispatch_op) {
 #endif
 
     /* ---- data transfer ---- */
@@ -472,6 +494,18 @@ dispatch:
         DISPATCH();
     }
 
+    CASE(BREAK) {
+        /* A debugger breakpoint patched over this instruction (debug/engine.c). The
+         * debugger says whether to stop before it or to run the instruction it covers. */
+        uint8_t covered;
+        SYNC();
+        if (vm->break_hit(vm, p, (uint32_t)(ip - code), &covered)) {
+            p->pc = (uint32_t)(ip - code);
+            goto park;
+        }
+        REDISPATCH(covered);
+    }
+
 #if !MVM_COMPUTED_GOTO
     default:
         MVM_UNREACHABLE();
@@ -504,7 +538,10 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    if (unlikely(vm->watch || ip->op == OP_END))   /* a host signal sets watch too */
+    /* A host signal sets watch too. The fast path's next budget (a quantum, or a lone
+     * process's CHECK_INTERVAL) must not run past the debugger's stop: near it, be careful
+     * (without a debugger stop_at is VM_NO_STOP and the difference is huge). */
+    if (unlikely(vm->watch || ip->op == OP_END || vm->stop_at - vm->steps <= CHECK_INTERVAL))
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
@@ -559,10 +596,21 @@ check_carefully:
             goto next_process;
         LOAD_PROC();
     }
+    if (unlikely(vm->steps >= vm->stop_at))
+        goto park;   /* p is the process that runs next, its turn set up */
+resume:
     budget = budget0 = turn_budget(vm, p);
     if (vm->opt.trace)
         trace(vm, p, p->pc);
     DISPATCH();
+
+park:
+    /* Hand the machine back to the debugger between two instructions: p (still
+     * vm->current) runs next from p->pc; vm_run called again goes on from here. */
+    vm->parked = p;
+    host_watch(NULL);
+    fflush(vm->out);
+    return VM_PAUSED;
 #undef SYNC
 #undef LOAD_PROC
 }
@@ -574,6 +622,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     memset(vm, 0, sizeof *vm);
     vm->opt = *opt;
     vm->next_pid = 1;
+    vm->stop_at = VM_NO_STOP;
     vm->rng = opt->seed;
     vm->next_snapshot = opt->snapshot_every;
     vm->start_ms = host_time_ms();

@@ -14,6 +14,11 @@ typedef enum Opcode {
     OP_COUNT
 } Opcode;
 
+/* A debugger breakpoint written over an instruction while the debugger lets the machine
+ * run (debug/engine.c keeps the instruction it covers). Never in a saved or verified
+ * program: the verifier rejects every op >= OP_COUNT. */
+#define OP_BREAK OP_COUNT
+
 typedef struct OpInfo {
     const char *mnemonic;   /* upper case, as in the docs */
     const char *operands;   /* operand letters, see opcodes.def */

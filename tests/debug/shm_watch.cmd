@@ -1,0 +1,5 @@
+watch 600 1
+c
+ps
+c
+q
