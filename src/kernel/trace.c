@@ -38,6 +38,7 @@ typedef struct Tracer {
     bool     pending;
     const Proc *p;             /* NULL once its "wrote" text is settled */
     int64_t  before[REG_COUNT];
+    uint8_t  type_before[REG_COUNT];
     uint32_t sp;
     bool     store;
     int64_t  store_addr;
@@ -79,15 +80,18 @@ static void enqueue(Tracer *t, const char *s, size_t n)
     t->qlen += n;
 }
 
-/* Append " NAME=VALUE" to out for each register in [lo, hi) that changed. */
+/* Append " NAME=VALUE" to out for each register in [lo, hi) that changed, with
+ * ":TYPE" when its type changed (SETTYPE). */
 static size_t changed(const Tracer *t, const Proc *p, int lo, int hi, char *out, size_t cap, size_t n)
 {
     char v[FMT_FLOAT_MAX];
     for (int r = lo; r < hi && n < cap; r++) {
-        if (p->reg[r] == t->before[r])
+        bool retyped = p->type[r] != t->type_before[r];
+        if (p->reg[r] == t->before[r] && !retyped)
             continue;
         dump_reg_value(p, r, 0, v, sizeof v);
-        int k = snprintf(out + n, cap - n, "%s%s=%s", n ? " " : "", dump_flag_name(r), v);
+        int k = snprintf(out + n, cap - n, "%s%s=%s%s%s", n ? " " : "", dump_flag_name(r), v,
+                         retyped ? ":" : "", retyped ? type_names[p->type[r]] : "");
         n += k > 0 ? (size_t)k : 0;
     }
     return n < cap ? n : cap - 1;
@@ -164,6 +168,7 @@ void trace_step(VM *vm, Proc *p, uint32_t pc)
     snprintf(t->line, sizeof t->line, "[trace] %9" PRIu64 "  PID %5" PRId64 "  %-24s  %-28s",
              vm->steps + 1, p->pid, where, text);
     memcpy(t->before, p->reg, sizeof t->before);
+    memcpy(t->type_before, p->type, sizeof t->type_before);
     t->sp = p->sp;
     const Instr *in = &prog->code[pc];
     t->store = in->op == OP_STORE;
