@@ -476,16 +476,14 @@ static void check_stdlib_location(Config *c, const char *path, FILE *diag)
     c->loc_stdlib = NULL;
 }
 
-/* helpInfo and debug are accepted for original-MVM configurations, but nothing reads
- * them yet: say so rather than let the user believe they work (docs/configuration.md). */
+/* helpInfo is accepted for original-MVM configurations, but nothing reads it: say so
+ * rather than let the user believe it works (docs/configuration.md). A debug location
+ * is read by `mvm run` (--debug wins over it) and checked there, with the program. */
 static void check_unused_locations(Config *c, const char *path, FILE *diag)
 {
     if (c->loc_help_info)
         report(diag, path, "warning", "'locations' helpInfo is ignored: help is built into mvm "
                "(mvm help TOPIC)");
-    if (c->loc_debug)
-        report(diag, path, "warning", "'locations' debug is ignored: debug.json dumps are not "
-               "supported yet");
     if (c->loc_stdlib)
         check_stdlib_location(c, path, diag);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../asm/asm.h"
+#include "../kernel/debugjson.h"
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
 #include "../kernel/snapshot.h"
@@ -39,6 +40,9 @@ typedef struct Cli {
     char      **args;
     Config      cfg;
     bool        trace, stats;
+    int64_t     trace_pid;        /* --trace=PID (0: every process) */
+    bool        fault_dump;       /* --on-fault=dump */
+    const char *debug_path;       /* --debug FILE (wins over config.json's locations -> debug) */
     uint64_t    max_steps;
     uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
     const char *snapshot_path;    /* ... --snapshot FILE */
@@ -105,7 +109,21 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
         }
         if (strcmp(a, "--trace") == 0) { cli->trace = true; continue; }
         if (strcmp(a, "--stats") == 0) { cli->stats = true; continue; }
+        if (strncmp(a, "--trace=", 8) == 0) {
+            if (!parse_number("--trace=PID", a + 8, 1, INT64_MAX, &cli->trace_pid))
+                return EXIT_USAGE;
+            cli->trace = true;
+            continue;
+        }
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--on-fault") == 0 || strncmp(a, "--on-fault=", 11) == 0) {
+            const char *how = a[10] == '=' ? a + 11 : val;
+            i += a[10] == 0;
+            if (!how || strcmp(how, "dump") != 0)
+                return bad_usage("--on-fault expects 'dump' (--on-fault=dump), got '%s'", how ? how : "");
+            cli->fault_dump = true;
+            continue;
+        }
         bool known = false;
         for (size_t k = 0; k < sizeof number_options / sizeof number_options[0]; k++) {
             const NumberOption *o = &number_options[k];
@@ -150,6 +168,11 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
             if (!val)
                 return bad_usage("%s expects a file name", a);
             cli->input_path = val;
+            i++;
+        } else if (strcmp(a, "--debug") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name (a debug.json)", a);
+            cli->debug_path = val;
             i++;
         } else if (strcmp(a, "--config") == 0) {
             if (!val)
@@ -272,6 +295,7 @@ static VmOptions vm_options(const Cli *cli)
         .quantum = cli->cfg.quantum, .max_processes = cli->cfg.max_processes,
         .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .trace_pid = cli->trace_pid, .fault_dump = cli->fault_dump,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,
@@ -289,7 +313,14 @@ static int cmd_run(Cli *cli)
     Program *prog = assemble(cli);
     if (!prog)
         return EXIT_USAGE;
+    const char *debug_path = cli->debug_path ? cli->debug_path : cli->cfg.loc_debug;
+    DebugScript *debug = debug_path ? debug_load(debug_path, prog, cli->cfg.memory_size, stderr) : NULL;
+    if (debug_path && !debug) {
+        program_release(prog);
+        return EXIT_USAGE;
+    }
     VmOptions o = vm_options(cli);
+    o.debug = debug;
     static VM vm;
     vm_init(&vm, &o);
     buffer_output();
@@ -300,9 +331,12 @@ static int cmd_run(Cli *cli)
     if (err) {
         fprintf(stderr, "mvm: cannot start %s: out of memory\n", cli->file);
         vm_free(&vm);
+        debug_free(debug);
         return 1;
     }
-    return finish_run(&vm, cli, t0);
+    int status = finish_run(&vm, cli, t0);
+    debug_free(debug);
+    return status;
 }
 
 /* mvm debug FILE: the debugger (debug_cmd.c). --trace, --snapshot-every and --max-steps
@@ -340,6 +374,8 @@ static int check_resume_options(int argc, char **argv)
         const char *a = argv[i];
         if (a[0] != '-' || a[1] == 0)
             continue;
+        if (strncmp(a, "--trace=", 8) == 0)
+            continue;
         size_t k = 0, n = sizeof resume_options / sizeof resume_options[0];
         while (k < n && strcmp(a, resume_options[k].name) != 0)
             k++;
@@ -360,6 +396,7 @@ static int cmd_resume(Cli *cli)
         return EXIT_USAGE;
     VmOptions o = {
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .trace_pid = cli->trace_pid,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,

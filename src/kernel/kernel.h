@@ -20,6 +20,9 @@ typedef struct VmOptions {
     int64_t  quantum, max_processes, mailbox_capacity, hertz;
     uint64_t max_steps;          /* 0 = unlimited */
     bool     trace, stats;
+    int64_t  trace_pid;          /* --trace=PID: only that process (0 = every process) */
+    bool     fault_dump;         /* --on-fault=dump: registers and call stack after a fault */
+    const struct DebugScript *debug;   /* --debug FILE: dumps before instructions, or NULL */
     uint64_t seed;
     const char *vfs_path;        /* the VFS image file; NULL = "vfs.fs" in the current directory */
     uint64_t snapshot_every;     /* save the machine every N global instructions (0 = never) */
@@ -96,6 +99,7 @@ struct VM {
      * false to run it (*covered = the opcode the breakpoint covers). */
     bool    (*break_hit)(VM *vm, Proc *p, uint32_t pc, uint8_t *covered);
     void     *debugger;          /* the engine that drives this machine */
+    struct Tracer *tracer;       /* --trace's state (trace.c), NULL when not tracing */
 
     FILE     *out;               /* standard output of every process */
     FILE     *err;               /* diagnostics */

@@ -3,6 +3,7 @@
  */
 #include "proc.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "mailbox.h"
 #include "sched.h"
 #include "signal.h"
+#include "trace.h"
 
 const char *const proc_state_name[PROC_STATE_COUNT] = { "READY", "PAUSED", "SLEEPING", "EXITED" };
 
@@ -259,6 +261,10 @@ void proc_exit(VM *vm, Proc *p, int64_t code)
 {
     if (p->state == PROC_EXITED)
         return;
+    if (vm->tracer) {
+        trace_ending(vm, p);
+        trace_event(vm, p->pid, 0, "exit: code %" PRId64, code);
+    }
     if (p->state == PROC_READY)
         sched_remove(vm, p);
     if (p->state == PROC_PAUSED)

@@ -18,7 +18,9 @@
 
 #include "../vm/errors.h"
 #include "../vm/memory.h"
+#include "dump.h"
 #include "sched.h"
+#include "trace.h"
 
 /* A signal that acts ends a sleep: the SLEEP counts as complete. */
 static void wake(VM *vm, Proc *p)
@@ -151,6 +153,22 @@ static bool enter_handler(VM *vm, Proc *p, int sig, uint32_t ret)
     return true;
 }
 
+/* The --trace event of a delivery: what the signal does to p. */
+static void trace_delivery(VM *vm, Proc *p, int sig)
+{
+    static const char *const what[] = {
+        [ACT_TERMINATE] = "default action: terminate", [ACT_IGNORE] = "default action: ignored",
+        [ACT_PAUSE] = "default action: pause", [ACT_CONTINUE] = "default action: continue",
+        [ACT_NONE] = "?",
+    };
+    if (p->handler[sig])
+        trace_event(vm, p->pid, 0, "signal %s delivered: handler at line %" PRIu32, signal_info[sig].name,
+                    proc_line(p, p->handler[sig] - 1));
+    else
+        trace_event(vm, p->pid, 0, "signal %s delivered: %s", signal_info[sig].name,
+                    what[signal_info[sig].action]);
+}
+
 bool sig_deliver(VM *vm, Proc *p)
 {
     for (;;) {
@@ -159,6 +177,8 @@ bool sig_deliver(VM *vm, Proc *p)
             return true;
         int sig = __builtin_ctz(ready);
         p->pending &= ~(1u << sig);
+        if (vm->tracer)
+            trace_delivery(vm, p, sig);
         if (p->handler[sig]) {
             if (enter_handler(vm, p, sig, p->pc))
                 return true;
@@ -216,6 +236,8 @@ static void print_statement(FILE *f, const char *text)
 bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
 {
     int sig = error_info[code].signal;
+    if (vm->tracer)
+        trace_fault(vm, p, code);
     const char *fn = unwind_library(p, &pc);
     char why[256];
     if (fn) {
@@ -227,6 +249,9 @@ bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
          * them with the rest, so the faulting instruction reads as failed (SPEC 4.4). */
         proc_write(p, REG_ENSF, 1);
         proc_write(p, REG_ESF, code);
+        if (vm->tracer)
+            trace_event(vm, p->pid, 0, "fault %s (%d): signal %s to its handler at line %" PRIu32,
+                        error_name(code), code, signal_info[sig].name, proc_line(p, p->handler[sig] - 1));
         if (enter_handler(vm, p, sig, pc + 1))
             return true;
     }
@@ -236,6 +261,13 @@ bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
             prog->units[prog->info[pc].unit].path, prog->info[pc].line);
     print_statement(vm->err, program_text(prog, pc));
     fprintf(vm->err, ": %s (%d): %s\n", error_name(code), code, detail ? detail : error_info[code].why);
+    if (vm->opt.fault_dump) {
+        /* What the process held when it faulted; library frames are already unwound. */
+        fprintf(vm->err, "mvm: PID %" PRId64 " registers:\n", p->pid);
+        dump_registers(vm->err, p, pc, true);
+        fprintf(vm->err, "mvm: PID %" PRId64 " stacks:\n", p->pid);
+        dump_stacks(vm->err, p, pc);
+    }
     proc_exit(vm, p, 128 + sig);
     return false;
 }

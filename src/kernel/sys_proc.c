@@ -4,6 +4,7 @@
  */
 #include <unistd.h>
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "../vm/errors.h"
@@ -11,6 +12,7 @@
 #include "sched.h"
 #include "signal.h"
 #include "syscall.h"
+#include "trace.h"
 
 void sys_exit(VM *vm, Proc *p)
 {
@@ -29,6 +31,8 @@ void sys_fork(VM *vm, Proc *p)
     sys_ok(child, 0);
     sys_ok(p, child->pid);
     sched_enqueue(vm, child);
+    if (vm->tracer)
+        trace_event(vm, p->pid, child->pid, "fork: child PID %" PRId64, child->pid);
 }
 
 /* The ended child with the lowest PID, or NULL. */
@@ -118,6 +122,9 @@ void sys_spawn(VM *vm, Proc *p)
     }
     sched_enqueue(vm, child);
     sys_ok(p, child->pid);
+    if (vm->tracer)
+        trace_event(vm, p->pid, child->pid, "spawn: child PID %" PRId64 " runs %s", child->pid,
+                    trace_safe(child->prog->path));
 }
 
 void sys_exec(VM *vm, Proc *p)
@@ -127,6 +134,8 @@ void sys_exec(VM *vm, Proc *p)
     if (!e) {
         e = exec_replace(vm, p, img.prog, img.argv, img.argc);
         free_new_image(&img);
+        if (!e && vm->tracer)
+            trace_event(vm, p->pid, 0, "exec: runs %s", trace_safe(p->prog->path));
     }
     if (e)
         sys_fail(p, e);   /* (after a failed replace the image is fresh but empty: host out of memory) */

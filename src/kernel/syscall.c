@@ -9,6 +9,7 @@
 
 #include "../debug.h"
 #include "../vm/errors.h"
+#include "trace.h"
 
 static const SyscallFn syscall_table[SYS_MAX + 1] = {
 #define SYS(e, n, name, fn, s2, s3, s4, res) [n] = fn,
@@ -21,6 +22,10 @@ void syscall_dispatch(VM *vm, Proc *p)
     int64_t n = p->reg[REG_S1];
     MVM_ASSERT(syscall_exists(n) && syscall_table[n], "dispatch of an unknown system call");
     syscall_table[n](vm, p);
+    /* p left the ring (ended, slept, paused) unless it is still current; only then may
+     * its registers be read: an ended process may already be freed. */
+    if (vm->tracer && vm->current == p && p->reg[REG_SCSF] == 0 && p->reg[REG_ESF] == ERR_WOULD_BLOCK)
+        trace_event(vm, p->pid, 0, "WouldBlock: %s", syscall_info[n].name);
 }
 
 /* A call that a later part of MVM provides: fail cleanly rather than pretend. */

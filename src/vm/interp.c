@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../kernel/debugjson.h"
 #include "../kernel/exec.h"
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
@@ -29,6 +30,7 @@
 #include "../kernel/signal.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/syscall.h"
+#include "../kernel/trace.h"
 #include "../vfs/vfs.h"
 #include "../debug.h"
 #include "errors.h"
@@ -153,8 +155,8 @@ static int64_t turn_budget(VM *vm, Proc *p)
         if ((uint64_t)b > steps_left)
             b = (int64_t)steps_left;
     }
-    if (vm->opt.trace)
-        b = 1;
+    if ((vm->opt.trace || vm->opt.debug) && b > 1)
+        b = 1;   /* the careful path before every instruction (0 stays 0: --max-steps reached) */
     if (vm->opt.snapshot_every && (uint64_t)b > vm->next_snapshot - vm->steps)
         b = (int64_t)(vm->next_snapshot - vm->steps);
     if (vm->sleepers && b > SLEEP_POLL)
@@ -196,19 +198,15 @@ static uint32_t next_instruction(const Proc *p, uint32_t pc)
     return pc;
 }
 
-/* One --trace line for the instruction p runs next. Lines of a library function or user
- * module name its file before the line (the main program's lines name none). */
-static void trace(VM *vm, Proc *p, uint32_t pc)
+/* Before each instruction, when tracing or running a debug.json: the trace line and
+ * the dumps (trace.c, debugjson.c). Off the hot path: only budgets of 1 come here. */
+static void before_instruction(VM *vm, Proc *p, uint32_t pc)
 {
-    const Program *prog = p->prog;
     pc = next_instruction(p, pc);
-    const InstrInfo *in = &prog->info[pc];
-    fflush(vm->out);
-    fprintf(vm->err, "[trace] PID %" PRId64 " ", p->pid);
-    if (in->unit != 0)
-        fprintf(vm->err, "%s ", prog->units[in->unit].path);
-    fprintf(vm->err, "line %" PRIu32 ": %s\n", in->line,
-            prog->code[pc].op == OP_END ? "(end)" : program_text(prog, pc));
+    if (vm->tracer)
+        trace_step(vm, p, pc);
+    if (vm->opt.debug)
+        debug_step(vm, p, pc);
 }
 
 static void report_deadlock(VM *vm)
@@ -224,6 +222,7 @@ static void report_deadlock(VM *vm)
 static int exit_status(VM *vm)
 {
     host_watch(NULL);   /* every return from vm_run comes through here */
+    trace_flush(vm);
     fflush(vm->out);
     int sig = host_interrupted();
     if (sig) {
@@ -269,6 +268,8 @@ int vm_run(VM *vm)
 #define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
 
     host_watch(&vm->watch);
+    if (vm->opt.trace && !vm->tracer && trace_start(vm, vm->opt.trace_pid) != 0)
+        fprintf(vm->err, "mvm: --trace: out of memory; running without it\n");
     if (vm->parked) {
         /* The debugger stopped the machine between two instructions (park below) and now
          * lets it go on: the same process, the same turn, exactly where it was. */
@@ -287,8 +288,8 @@ next_process:
     budget = budget0 = turn_budget(vm, p);
     if (budget <= 0)
         goto check;   /* --max-steps reached, or a snapshot is due first */
-    if (vm->opt.trace)
-        trace(vm, p, p->pc);
+    if (vm->opt.trace || vm->opt.debug)
+        before_instruction(vm, p, p->pc);
 
 #if MVM_COMPUTED_GOTO
     DISPATCH();
@@ -600,8 +601,8 @@ check_carefully:
         goto park;   /* p is the process that runs next, its turn set up */
 resume:
     budget = budget0 = turn_budget(vm, p);
-    if (vm->opt.trace)
-        trace(vm, p, p->pc);
+    if (vm->opt.trace || vm->opt.debug)
+        before_instruction(vm, p, p->pc);
     DISPATCH();
 
 park:
@@ -665,6 +666,7 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
 
 void vm_free(VM *vm)
 {
+    trace_stop(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
     free(vm->stats);
