@@ -96,6 +96,7 @@ struct VM {
      * false to run it (*covered = the opcode the breakpoint covers). */
     bool    (*break_hit)(VM *vm, Proc *p, uint32_t pc, uint8_t *covered);
     void     *debugger;          /* the engine that drives this machine */
+    int64_t   faulted;           /* under the debugger: the PID an unhandled fault ended */
 
     FILE     *out;               /* standard output of every process */
     FILE     *err;               /* diagnostics */
