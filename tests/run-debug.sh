@@ -6,7 +6,7 @@
 #    run from the repository root; its standard error must equal NAME.expect and its
 #    standard output NAME.out (when that file exists). In NAME.args, @TMP@ stands for a
 #    fresh temporary directory (for VFS images). UPDATE=1 rewrites the expectations.
-# 2. The going-back property: for every golden program in tests/programs that runs
+# 2. The going-back property (a second `continue` passes a fault stop): for every golden program in tests/programs that runs
 #    cleanly without standard input or special options, a session that steps forward,
 #    goes back K steps at a few pseudo-random points, steps again and continues must
 #    print exactly what `mvm run` prints (nothing twice) and end with the same status.
@@ -86,7 +86,7 @@ property() {    # property FILE
     local a b k1 k2
     a=$(pick 40); seed=$((seed + a)); b=$(pick 300); seed=$((seed + b))
     k1=$(pick "$a"); seed=$((seed + k1)); k2=$(pick 60)
-    printf 's %s\nback %s\ns %s\ns %s\nback %s\nback %s\nc\nq\n' "$a" "$k1" "$k1" "$b" "$k2" "$k1" \
+    printf 's %s\nback %s\ns %s\ns %s\nback %s\nback %s\nc\nc\nq\n' "$a" "$k1" "$k1" "$b" "$k2" "$k1" \
         | timeout 20 "$mvm" debug $args "$f" > "$tmp/got" 2> "$tmp/err"
     got=$(grep -o 'ended: status [0-9]*' "$tmp/err" | tail -1)
     if cmp -s "$tmp/want" "$tmp/got" && [ "$got" = "ended: status $status" ]; then

@@ -78,6 +78,10 @@ static void show_stop(Session *s, const DbgStop *st)
     if (s->colour)
         fputs("\033[0m", s->msg);
     cJSON_Delete(v);
+    if (st->event == DBG_FAULT) {   /* where it happened: the faulting process's registers */
+        char msg[128];
+        show(s, dbg_view_regs(s->e, st->fault_pid, msg, sizeof msg), msg);
+    }
 }
 
 /* A whole number argument, or dflt when absent. False (after a message) when malformed. */

@@ -95,6 +95,7 @@ struct DbgEngine {
     int       hit;           /* the breakpoint that stopped the machine, 0 if none */
     bool      counting;      /* rcontinue's survey: count hits, never stop */
     uint64_t  nhits, hits_to_pass, limit;
+    int64_t   fault_pid;     /* the last stop was an unhandled fault of this PID */
 };
 
 static const char *const cond_ops[] = { "==", "!=", "<", "<=", ">", ">=" };
@@ -609,14 +610,20 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
         vm->stop_at = VM_NO_STOP;
         if (vm->steps > e->high)
             e->high = vm->steps;
+        int64_t faulted = vm->faulted;
+        vm->faulted = 0;
+        if (faulted && !replaying)   /* a replayed fault was reported the first time */
+            e->fault_pid = faulted;
         if (st != VM_PAUSED) {
             e->ended = true;
             e->status = st;
             quiet(e, false);
-            return DBG_ENDED;
+            return e->fault_pid ? DBG_FAULT : DBG_ENDED;
         }
         if (e->hit)
             return DBG_BREAKPOINT;
+        if (e->fault_pid)
+            return DBG_FAULT;
     }
 }
 
@@ -624,12 +631,15 @@ static void finish_stop(DbgEngine *e, DbgEvent ev, DbgStop *st)
 {
     quiet(e, false);
     int bp = e->hit;
+    int64_t fault_pid = e->fault_pid;
+    e->fault_pid = 0;
     if (ev == DBG_BREAKPOINT)   /* hits count stops, not replays */
         for (size_t i = 0; i < e->nbps; i++)
             e->bps[i].hits += e->bps[i].id == bp;
     dbg_where_now(e, st);
     st->event = ev;
     st->bp = bp;
+    st->fault_pid = fault_pid;
     if (ev == DBG_BREAKPOINT)
         for (size_t i = 0; i < e->nbps; i++)
             if (e->bps[i].id == bp && e->bps[i].temporary) {

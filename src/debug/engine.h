@@ -37,6 +37,8 @@ typedef enum DbgEvent {
     DBG_AT_START,     /* back: the machine is at its first instruction */
     DBG_NO_HIT,       /* rcontinue: no earlier breakpoint hit; the machine did not move */
     DBG_FAILED,       /* out of memory (saved point or restore); the machine did not move */
+    DBG_FAULT,        /* an unhandled fault just ended process `fault_pid` (its registers
+                         stay readable: dbg_view_regs with that PID) */
 } DbgEvent;
 
 /* Where the machine stands after a move, and why it stopped there. Strings point into
@@ -53,6 +55,7 @@ typedef struct DbgStop {
     int64_t     watch_addr, watch_pid;    /* DBG_WATCH: which word ... */
     int64_t     old_value, new_value;     /* ... and its values (-1 when unreadable) */
     int64_t     writer;     /* DBG_WATCH: the PID that ran the instruction that changed it */
+    int64_t     fault_pid;  /* DBG_FAULT: the process the fault ended */
 } DbgStop;
 
 typedef struct DbgConfig {

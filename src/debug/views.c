@@ -73,12 +73,15 @@ static cJSON *register_json(const Proc *p, int r, uint32_t pc)
 
 cJSON *dbg_view_regs(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
 {
-    Proc *p = view_proc(e, pid, msg, msglen);
+    /* A zombie keeps its registers (a fault's aftermath): those can still be shown. */
+    Proc *p = pid ? proc_find(dbg_machine(e), pid) : NULL;
+    if (!p || p->prog)
+        p = view_proc(e, pid, msg, msglen);
     if (!p)
         return NULL;
     cJSON *v = new_view("regs"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
-    uint32_t pc = dbg_next_pc(p);
+    uint32_t pc = p->prog ? dbg_next_pc(p) : 0;
     for (int r = 0; r < REG_ZERO; r++)
         cJSON_AddItemToArray(list, register_json(p, r, pc));
     cJSON_AddItemToObject(v, "registers", list);
@@ -307,7 +310,8 @@ cJSON *dbg_view_where(DbgEngine *e, int context)
 
 cJSON *dbg_view_stop(const DbgStop *st)
 {
-    static const char *const events[] = { "stepped", "breakpoint", "watch", "ended", "start", "no-hit", "failed" };
+    static const char *const events[] = { "stepped", "breakpoint", "watch", "ended", "start", "no-hit",
+                                          "failed", "fault" };
     cJSON *v = new_view("stop");
     cJSON_AddStringToObject(v, "event", events[st->event]);
     cJSON_AddNumberToObject(v, "steps", (double)st->steps);
@@ -328,6 +332,11 @@ cJSON *dbg_view_stop(const DbgStop *st)
     }
     if (st->event == DBG_ENDED)
         cJSON_AddNumberToObject(v, "status", st->status);
+    if (st->event == DBG_FAULT) {
+        cJSON_AddNumberToObject(v, "faulted", (double)st->fault_pid);
+        cJSON_AddBoolToObject(v, "ended", st->pid == 0);
+        cJSON_AddNumberToObject(v, "status", st->status);
+    }
     return v;
 }
 
@@ -452,6 +461,14 @@ static void print_stop(const cJSON *v, FILE *f)
     if (strcmp(ev, "ended") == 0) {
         fprintf(f, "ended: status %" PRId64 " after %" PRId64 " instructions\n", num(v, "status"), num(v, "steps"));
         return;
+    }
+    if (strcmp(ev, "fault") == 0) {
+        fprintf(f, "fault: PID %" PRId64 " ended by an unhandled fault (see above)", num(v, "faulted"));
+        if (cJSON_IsTrue(cJSON_GetObjectItem(v, "ended"))) {
+            fprintf(f, "; the machine ended with status %" PRId64 "\n", num(v, "status"));
+            return;
+        }
+        fprintf(f, "; now ");
     }
     if (strcmp(ev, "breakpoint") == 0)
         fprintf(f, "breakpoint %" PRId64 ": ", num(v, "id"));

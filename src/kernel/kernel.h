@@ -99,6 +99,7 @@ struct VM {
      * false to run it (*covered = the opcode the breakpoint covers). */
     bool    (*break_hit)(VM *vm, Proc *p, uint32_t pc, uint8_t *covered);
     void     *debugger;          /* the engine that drives this machine */
+    int64_t   faulted;           /* under the debugger: the PID an unhandled fault ended */
     struct Tracer *tracer;       /* --trace's state (trace.c), NULL when not tracing */
 
     FILE     *out;               /* standard output of every process */

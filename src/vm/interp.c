@@ -528,8 +528,14 @@ fault:
     /* The faulting instruction counts as executed. */
     budget--;
     SYNC();
-    if (!sig_fault(vm, p, (uint32_t)(ip - code), fault_code, NULL))
+    if (!sig_fault(vm, p, (uint32_t)(ip - code), fault_code, NULL)) {
+        if (unlikely(vm->break_hit != NULL)) {
+            /* Under the debugger an unhandled fault stops the machine right after it. */
+            vm->faulted = p->pid;
+            vm->stop_at = vm->steps;
+        }
         goto next_process;
+    }
     LOAD_PROC();   /* in the handler now */
     if (budget <= 0)
         goto check;

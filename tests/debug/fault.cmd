@@ -1,0 +1,6 @@
+c
+ps
+c
+back 3
+c
+q
