@@ -528,10 +528,11 @@ fault:
     /* The faulting instruction counts as executed. */
     budget--;
     SYNC();
+    int64_t fault_pid = p->pid;   /* sig_fault may end and reap p */
     if (!sig_fault(vm, p, (uint32_t)(ip - code), fault_code, NULL)) {
         if (unlikely(vm->break_hit != NULL)) {
             /* Under the debugger an unhandled fault stops the machine right after it. */
-            vm->faulted = p->pid;
+            vm->faulted = fault_pid;
             vm->stop_at = vm->steps;
         }
         goto next_process;
