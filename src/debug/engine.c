@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../kernel/host.h"
+#include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/vfs_tape.h"
 #include "../vm/memory.h"
@@ -600,6 +601,7 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
             lim = e->high;
         quiet(e, replaying);
         vm->stop_at = lim;
+        sched_update_watch(vm);   /* a stop, like --max-steps, takes the careful turn end */
         if (breaks)
             patch_all(e);
         e->hit = 0;
@@ -608,6 +610,7 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
             unpatch_all(e);
         e->skip_proc = NULL;
         vm->stop_at = VM_NO_STOP;
+        sched_update_watch(vm);
         if (vm->steps > e->high)
             e->high = vm->steps;
         int64_t faulted = vm->faulted;

@@ -91,9 +91,9 @@ struct VM {
     char     *base_dir;          /* directory of PID 1's program: host programs are found there */
 
     /* The debugger (debug/engine.c); all zero under `mvm run`. */
-    uint64_t  stop_at;           /* park when vm->steps reaches this (VM_NO_STOP: never).
-                                    Not part of watch: the turn check compares it, so a
-                                    debugger's run keeps the fast context switch */
+    uint64_t  stop_at;           /* park when vm->steps reaches this (VM_NO_STOP: never);
+                                    while set, watch is set (sched_update_watch), as for
+                                    --max-steps, so only the careful turn end compares it */
     Proc     *parked;            /* parked: runs next from its pc when vm_run is called */
     /* Called when an OP_BREAK runs: return true to park before the instruction at pc,
      * false to run it (*covered = the opcode the breakpoint covers). */

@@ -50,7 +50,7 @@ void sched_update_watch(VM *vm)
     /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
      * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.debug || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
-                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL;
+                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP;
     /* A host signal's handler sets watch too (host.c): one that came while this function
      * read the options must not be overwritten. Looking again after the write closes the
      * gap (a signal after the look sets watch itself). */

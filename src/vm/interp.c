@@ -143,13 +143,13 @@ static int64_t turn_budget(VM *vm, Proc *p)
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
     int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
     int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
-    if (unlikely(vm->stop_at != VM_NO_STOP)) {   /* the debugger wants the machine back */
+    if (!vm->watch)
+        return b;
+    if (vm->stop_at != VM_NO_STOP) {   /* the debugger wants the machine back */
         uint64_t to_stop = vm->stop_at > vm->steps ? vm->stop_at - vm->steps : 0;
         if ((uint64_t)b > to_stop)
             b = (int64_t)to_stop;
     }
-    if (!vm->watch)
-        return b;
     if (vm->opt.max_steps) {
         uint64_t steps_left = vm->opt.max_steps - (vm->steps - vm->run_start);
         if ((uint64_t)b > steps_left)
@@ -546,10 +546,8 @@ check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
     p->pc = (uint32_t)(ip - code);
-    /* A host signal sets watch too. The fast path's next budget (a quantum, or a lone
-     * process's CHECK_INTERVAL) must not run past the debugger's stop: near it, be careful
-     * (without a debugger stop_at is VM_NO_STOP and the difference is huge). */
-    if (unlikely(vm->watch || ip->op == OP_END || vm->stop_at - vm->steps <= CHECK_INTERVAL))
+    /* A host signal and a debugger's stop set watch too (sched_update_watch). */
+    if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
     if (likely(p->next != p)) {
         Proc *n = p->next;
