@@ -19,14 +19,13 @@
  * A loaded machine runs for at most 2000 instructions (only when its configuration is
  * small: at most 2^20 memory words and 2^16 stack words and frames, so that one input
  * cannot take the sanitizers past libFuzzer's RSS limit) with output to /dev/null, a fresh
- * in-memory VFS and the same virtual clock as fuzz_asm.c (run.sh renames clock_gettime
- * and nanosleep). A snapshot may hold a process that sleeps for ages or forever, which
- * the real mvm waits out on the host clock (in steps of a second); here the run is
- * abandoned (longjmp out of vm_run, between instructions, then vm_free) after
- * MAX_SLEEPS virtual sleeps, so such an input is not reported as a timeout. Its programs also go through the disassembler, which trusts verified
+ * in-memory VFS and the virtual clock of every harness (vclock.c; run.sh renames
+ * clock_gettime and nanosleep). A snapshot may hold a process that sleeps for ages or
+ * forever, which the real mvm waits out on the host clock; the virtual clock interrupts
+ * such a run after an hour of virtual sleep, as a host SIGINT would, so it is not
+ * reported as a timeout. Its programs also go through the disassembler, which trusts verified
  * code as the interpreter does. AddressSanitizer, UBSan and LeakSanitizer judge.
  */
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,48 +36,7 @@
 #include "asm/asm.h"
 #include "kernel/kernel.h"
 #include "kernel/snapshot.h"
-
-#undef clock_gettime
-#undef nanosleep
-extern int clock_gettime(clockid_t clk, struct timespec *ts);
-extern int nanosleep(const struct timespec *req, struct timespec *rem);
-
-#define VCLOCK_START_NS INT64_C(1700000000000000000)
-#define VCLOCK_MAX_NS   (INT64_MAX / 2)
-static int64_t vclock_ns = VCLOCK_START_NS;
-
-#define MAX_SLEEPS 10000          /* virtual sleeps of at most a second each, per input */
-static int sleeps;
-static jmp_buf abandon;
-
-int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts);
-int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem);
-
-int mvm_fuzz_clock_gettime(clockid_t clk, struct timespec *ts)
-{
-    (void)clk;
-    if (vclock_ns < VCLOCK_MAX_NS)
-        vclock_ns += 1000;
-    ts->tv_sec = vclock_ns / 1000000000;
-    ts->tv_nsec = vclock_ns % 1000000000;
-    return 0;
-}
-
-int mvm_fuzz_nanosleep(const struct timespec *req, struct timespec *rem)
-{
-    (void)rem;
-    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
-        return -1;
-    if (++sleeps > MAX_SLEEPS)
-        longjmp(abandon, 1);   /* only vm_run sleeps: see LLVMFuzzerTestOneInput */
-    int64_t ns = req->tv_sec > (VCLOCK_MAX_NS - vclock_ns) / 1000000000
-                     ? VCLOCK_MAX_NS - vclock_ns
-                     : (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
-    if (ns > VCLOCK_MAX_NS - vclock_ns)
-        ns = VCLOCK_MAX_NS - vclock_ns;
-    vclock_ns += ns;
-    return 0;
-}
+#include "vclock.h"
 
 #define HEADER 56u
 #define TAIL   8u
@@ -181,14 +139,12 @@ static void run(VM *vm)
         if (p && p->prog)
             disasm_print(p->prog, devnull);
     }
-    if (setjmp(abandon) == 0)
-        (void)vm_run(vm);
+    (void)vm_run(vm);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    vclock_ns = VCLOCK_START_NS;
-    sleeps = 0;
+    vclock_reset();
     size_t n;
     uint8_t *file = repair(data, size, &n);
     if (!file)
