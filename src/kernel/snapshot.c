@@ -163,6 +163,17 @@ static uint64_t checksum(uint64_t h, const uint8_t *b, size_t n)
     return h;
 }
 
+/* Set body_len and both checksums of a snapshot image of size bytes (header, whole words
+ * of body, tail), the way the writer would. Only the fuzzing harness needs this: it
+ * repairs mutated files so that mutations reach the parser. */
+void snapshot_seal(uint8_t *file, size_t size)
+{
+    uint64_t body = size - SNAP_HEADER_SIZE - SNAP_TAIL_SIZE;
+    put_le64(file + 40, body);
+    put_le64(file + 48, checksum(FNV_OFFSET, file, 48));
+    put_le64(file + SNAP_HEADER_SIZE + body, checksum(FNV_OFFSET, file, SNAP_HEADER_SIZE + body));
+}
+
 static uint64_t double_bits(double d)
 {
     uint64_t u;

@@ -12,7 +12,8 @@
  *     the two check values) are those of a snapshot this very mvm wrote at start-up;
  *   - body_len becomes what the input holds (size - 64, rounded down to whole words;
  *     a shorter input is padded with zeros);
- *   - the header checksum and the final checksum are recomputed (FNV-1a over words).
+ *   - the header checksum and the final checksum are recomputed (snapshot_seal, the
+ *     writer's own code).
  * Everything after the header reaches the parser untouched: section tags and lengths,
  * counts, indexes, programs, frames, saved contexts, pages, mailboxes, the ring.
  *
@@ -40,33 +41,8 @@
 
 #define HEADER 56u
 #define TAIL   8u
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME  0x100000001b3ULL
-
 static FILE *devnull;
 static uint8_t header0[40];   /* the first 40 header bytes of a genuine snapshot */
-
-static uint64_t get_le64(const uint8_t *b)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | b[i];
-    return v;
-}
-
-static void put_le64(uint8_t *b, uint64_t v)
-{
-    for (int i = 0; i < 8; i++, v >>= 8)
-        b[i] = (uint8_t)v;
-}
-
-static uint64_t checksum(const uint8_t *b, size_t n)
-{
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i + 8 <= n; i += 8)
-        h = (h ^ get_le64(b + i)) * FNV_PRIME;
-    return h;
-}
 
 static const VmOptions small = {
     .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
@@ -121,9 +97,7 @@ static uint8_t *repair(const uint8_t *data, size_t size, size_t *out)
         return NULL;
     memcpy(b, data, size < HEADER + body ? size : HEADER + body);
     memcpy(b, header0, sizeof header0);
-    put_le64(b + 40, body);
-    put_le64(b + 48, checksum(b, 48));
-    put_le64(b + HEADER + body, checksum(b, HEADER + body));
+    snapshot_seal(b, n);
     *out = n;
     return b;
 }
