@@ -88,6 +88,19 @@ cJSON *dbg_view_regs(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
     return v;
 }
 
+/* One memory word of p as {"addr", "value"}, or {"addr", "error"} when unreadable. */
+static cJSON *word_json(Proc *p, int64_t addr)
+{
+    int64_t w;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "addr", (double)addr);
+    if (mem_read(&p->mem, addr, &w) == 0)
+        cJSON_AddNumberToObject(o, "value", (double)w);
+    else
+        cJSON_AddStringToObject(o, "error", "not readable");
+    return o;
+}
+
 cJSON *dbg_view_print(DbgEngine *e, const char *what, int64_t pid, char *msg, size_t msglen)
 {
     Proc *p = view_proc(e, pid, msg, msglen);
@@ -98,20 +111,14 @@ cJSON *dbg_view_print(DbgEngine *e, const char *what, int64_t pid, char *msg, si
     size_t n = strlen(what);
     if (what[0] == '[' && n > 2 && what[n - 1] == ']') {
         char *end;
-        int64_t addr = (int64_t)strtoll(what + 1, &end, 0), w;
+        int64_t addr = (int64_t)strtoll(what + 1, &end, 0);
         if (end != what + n - 1) {
             snprintf(msg, msglen, "print [ADDR]: the address must be a whole number");
             cJSON_Delete(v);
             return NULL;
         }
         cJSON *list = cJSON_AddArrayToObject(v, "words");
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "addr", (double)addr);
-        if (mem_read(&p->mem, addr, &w) == 0)
-            cJSON_AddNumberToObject(o, "value", (double)w);
-        else
-            cJSON_AddStringToObject(o, "error", "not readable");
-        cJSON_AddItemToArray(list, o);
+        cJSON_AddItemToArray(list, word_json(p, addr));
         return v;
     }
     int r = reg_lookup(what, (int)n);
@@ -136,16 +143,8 @@ cJSON *dbg_view_mem(DbgEngine *e, int64_t a, int64_t b, int64_t pid, char *msg, 
     }
     cJSON *v = new_view("mem"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
-    for (int64_t addr = a; addr <= b; addr++) {
-        int64_t w;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "addr", (double)addr);
-        if (mem_read(&p->mem, addr, &w) == 0)
-            cJSON_AddNumberToObject(o, "value", (double)w);
-        else
-            cJSON_AddStringToObject(o, "error", "not readable");
-        cJSON_AddItemToArray(list, o);
-    }
+    for (int64_t addr = a; addr <= b; addr++)
+        cJSON_AddItemToArray(list, word_json(p, addr));
     cJSON_AddItemToObject(v, "words", list);
     return v;
 }
