@@ -39,6 +39,10 @@ typedef struct SourceProvider {
     int (*read)(void *ctx, const char *path, char **text, size_t *len, char *why, size_t whycap);
 } SourceProvider;
 
+/* A locate for providers whose modules sit beside the caller's file: the caller's
+ * directory joined with rel, as text (both the host and the VFS provider use it). */
+bool source_locate_beside(void *ctx, const char *caller, const char *rel, char *path, size_t cap);
+
 /* The host provider: modules beside the caller, inside directory `base` once symbolic
  * links are resolved (hostfile.h). `refused` records that a module was refused, so that
  * spawn/exec can fail with 9 rather than 25. */

@@ -17,7 +17,7 @@
 #include "../host/hostfile.h"
 #include "../param.h"
 
-static bool host_locate(void *ctx, const char *caller, const char *rel, char *path, size_t cap)
+bool source_locate_beside(void *ctx, const char *caller, const char *rel, char *path, size_t cap)
 {
     const char *slash = strrchr(caller, '/');
     int dirlen = slash ? (int)(slash - caller + 1) : 0;
@@ -44,7 +44,7 @@ static int host_read(void *ctx, const char *path, char **text, size_t *len, char
 void asm_host_modules(HostModules *h, const char *base)
 {
     *h = (HostModules){
-        .provider = { .ctx = h, .locate = host_locate, .read = host_read },
+        .provider = { .ctx = h, .locate = source_locate_beside, .read = host_read },
         .base = base,
     };
 }

@@ -23,23 +23,15 @@ int vfs_hook_read_program(VM *vm, const char *path, char **data, size_t *len)
     return v ? vfs_read_file(v, path, data, len) : ERR_FILE_ACCESS;
 }
 
-/* VFS paths are joined as text; the VFS normalises "." and ".." and can never climb
- * above its root, so any caller path gives a path inside the VFS. */
-static bool vfs_locate(void *ctx, const char *caller, const char *rel, char *path, size_t cap)
-{
-    const char *slash = strrchr(caller, '/');
-    int dirlen = slash ? (int)(slash - caller + 1) : 0;
-    int n = snprintf(path, cap, "%.*s%s", dirlen, caller, rel);
-    return n > 0 && (size_t)n < cap;
-}
-
 static int vfs_read_module(void *ctx, const char *path, char **text, size_t *len, char *why, size_t whycap)
 {
     VfsModules *m = ctx;
     return vfs_hook_read_program(m->vm, path, text, len) == 0 ? 0 : SOURCE_MISSING;
 }
 
+/* Modules are located beside the caller as text: the VFS normalises "." and ".." and can
+ * never climb above its root, so any caller path gives a path inside the VFS. */
 void vfs_hook_modules(VfsModules *m, VM *vm)
 {
-    *m = (VfsModules){ .provider = { .ctx = m, .locate = vfs_locate, .read = vfs_read_module }, .vm = vm };
+    *m = (VfsModules){ .provider = { .ctx = m, .locate = source_locate_beside, .read = vfs_read_module }, .vm = vm };
 }
