@@ -16,23 +16,10 @@
 # Prints `interrupt: N passed, N failed`; exit status 1 if any failed.
 set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 MVM" >&2
-    exit 2
-fi
-mvm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ ! -x "$mvm" ] || [ -d "$mvm" ]; then
-    echo "run-interrupt: $1 is not an executable (build it first)" >&2
-    echo "interrupt: 0 passed, 1 failed"
-    exit 1
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/mvm-interrupt.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/suite.sh" interrupt "$@"
 cd "$work" || exit 2
 
 LATENCY_MAX_MS=${LATENCY_MAX_MS:-500}
-pass=0
-fail=0
 latencies=()
 
 cat >solo.kar <<'K'

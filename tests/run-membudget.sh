@@ -16,18 +16,7 @@
 # Prints `membudget: N passed, N failed`; exit status 1 if any failed.
 set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 MVM" >&2
-    exit 2
-fi
-mvm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ ! -x "$mvm" ] || [ -d "$mvm" ]; then
-    echo "run-membudget: $1 is not an executable (build it first)" >&2
-    echo "membudget: 0 passed, 1 failed"
-    exit 1
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/mvm-membudget.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/suite.sh" membudget "$@"
 cd "$work" || exit 2
 
 BUDGET_MIB=64
@@ -35,8 +24,6 @@ SLACK_MIB=24    # mvm itself, the stdio and input buffers, allocator slack
 export MVM_HOST_BUDGET_MIB=$BUDGET_MIB
 sanitized=0
 grep -qa __asan_init "$mvm" && sanitized=1
-pass=0
-fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "membudget: FAIL: $1"; }
 

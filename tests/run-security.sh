@@ -16,42 +16,8 @@
 # Prints `security: N passed, N failed`.
 set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 MVM" >&2
-    exit 2
-fi
-mvm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib/suite.sh" security "$@"
 assets=$root/tests/security
-work=$(mktemp -d "${TMPDIR:-/tmp}/mvm-security.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
-
-pass=0
-fail=0
-current=""
-problems=()
-
-# begin NAME: start a check in a fresh directory (the current directory from now on).
-begin() {
-    finish
-    current=$1
-    problems=()
-    mkdir -p "$work/$1" && cd "$work/$1" || exit 2
-}
-
-finish() {
-    [ -n "$current" ] || return 0
-    if [ ${#problems[@]} -eq 0 ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $current"
-        printf '  - %s\n' "${problems[@]}"
-    fi
-    current=""
-}
-
-problem() { problems+=("$*"); }
 
 # expect_status WANT COMMAND...: run it under timeout 5 (stdout to out, stderr to err).
 expect_status() {
@@ -66,9 +32,6 @@ expect_out() {
     [ "$(cat out)" = "$1" ] || problem "stdout was '$(head -c 300 out | tr '\n' '|')', expected '$(echo "$1" | tr '\n' '|')'"
 }
 
-expect_err() {
-    grep -qF -- "$1" err || problem "stderr lacks '$1': '$(head -c 300 err)'"
-}
 
 never_ran_host_file() {
     ! grep -q 'EVIL HOST FILE RAN' out || problem "a host file outside the rules ran: $*"
@@ -243,6 +206,4 @@ expect_status 2 "$mvm" vfs --config empty.json ls
 [ -z "$(ls -A | grep -v -e '^hello.kar$' -e '^d$' -e '^empty.json$' -e '^out$' -e '^err$')" ] ||
     problem "files were created: $(ls -A | tr '\n' ' ')"
 
-finish
-echo "security: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -14,42 +14,8 @@
 # Each check runs in a fresh temporary directory. Prints `vfs: N passed, N failed`.
 set -u
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 MVM" >&2
-    exit 2
-fi
-mvm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib/suite.sh" vfs "$@"
 assets=$root/tests/vfs
-work=$(mktemp -d "${TMPDIR:-/tmp}/mvm-vfs.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
-
-pass=0
-fail=0
-current=""
-problems=()
-
-# begin NAME: start a check in a fresh directory (the current directory from now on).
-begin() {
-    finish
-    current=$1
-    problems=()
-    mkdir -p "$work/$1" && cd "$work/$1" || exit 2
-}
-
-finish() {
-    [ -n "$current" ] || return 0
-    if [ ${#problems[@]} -eq 0 ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL $current"
-        printf '  - %s\n' "${problems[@]}"
-    fi
-    current=""
-}
-
-problem() { problems+=("$*"); }
 
 # expect_status WANT COMMAND...: run it (stdout to out, stderr to err), check the status.
 expect_status() {
@@ -65,9 +31,6 @@ expect_out() {
     [ "$(cat out)" = "$1" ] || problem "stdout was '$(head -c 300 out)', expected '$1'"
 }
 
-expect_err() {
-    grep -qF -- "$1" err || problem "stderr lacks '$1': '$(head -c 300 err)'"
-}
 
 # ---- Persistence --------------------------------------------------------------------
 
@@ -291,6 +254,4 @@ expect_status 0 "$mvm" vfs --vfs shared.fs cat /two/bjj
 expect_out "/two/bjj"
 expect_status 0 "$mvm" vfs --vfs shared.fs check
 
-finish
-echo "vfs: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
