@@ -1514,38 +1514,15 @@ static void check_machine(Reader *r, Loader *ld)
 /* Read the whole file. Returns the bytes (and *size), or NULL after a message. */
 static uint8_t *read_file(const char *path, size_t *size, FILE *err)
 {
-    int fd = -1;
-    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
-    struct stat st;
-    if (e == EISDIR || e == HOST_NOT_REGULAR) {
+    char *b;
+    int e = host_read_file(path, SIZE_MAX / 2, &b, size);   /* a FIFO is refused, never waited on */
+    if (e == EISDIR || e == HOST_NOT_REGULAR)
         fprintf(err, "mvm: %s: not an MVM snapshot (not a regular file)\n", path);
-        return NULL;
-    }
-    if (e || fstat(fd, &st) != 0) {
-        fprintf(err, "mvm: %s: cannot open: %s\n", path, e ? host_error_text(e) : strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    size_t n = (size_t)st.st_size;
-    uint8_t *b = malloc(n ? n : 1);
-    if (!b) {
-        fprintf(err, "mvm: %s: out of memory (%zu bytes)\n", path, n);
-        close(fd);
-        return NULL;
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = read(fd, b + got, n - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    close(fd);
-    *size = got;   /* a file that shrank while being read is judged as it was read */
-    return b;
+    else if (e == ENOMEM)
+        fprintf(err, "mvm: %s: out of memory\n", path);
+    else if (e)
+        fprintf(err, "mvm: %s: cannot open: %s\n", path, host_error_text(e));
+    return e ? NULL : (uint8_t *)b;
 }
 
 /* The checks that come before anything in the file is believed. Returns the body, or
