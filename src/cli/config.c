@@ -123,50 +123,20 @@ void config_free(Config *c)
  * or quietly with *missing set when the file does not exist and missing_ok. */
 static char *read_config_file(const char *path, size_t *len, bool missing_ok, bool *missing, FILE *diag)
 {
-    *missing = false;
-    int fd;
-    int e = host_open_regular(path, &fd);   /* a FIFO is refused, never waited on */
-    FILE *f = e ? NULL : fdopen(fd, "rb");
-    if (!e && !f) {
-        e = errno;
-        close(fd);
-    }
-    if (e == ENOENT && missing_ok) {
-        *missing = true;
-        return NULL;
-    }
-    if (e == EISDIR) {
+    char *buf;
+    int e = host_read_file(path, CONFIG_MAX_BYTES, &buf, len);   /* a FIFO is refused, never waited on */
+    *missing = e == ENOENT && missing_ok;
+    if (e == 0 || *missing)
+        return e ? NULL : buf;
+    if (e == EISDIR)
         report(diag, path, "error", "is a directory, not a configuration file");
-        return NULL;
-    }
-    if (e) {
-        report(diag, path, "error", "cannot open the configuration file: %s", host_error_text(e));
-        return NULL;
-    }
-    char *buf = malloc(CONFIG_MAX_BYTES + 2);
-    if (!buf) {
+    else if (e == HOST_TOO_LARGE)
+        report(diag, path, "error", "the file is too large for a configuration (over %u bytes)", CONFIG_MAX_BYTES);
+    else if (e == ENOMEM)
         report(diag, path, "error", "out of memory");
-        fclose(f);
-        return NULL;
-    }
-    /* Read one byte more than allowed, to tell "exactly the limit" from "too large". */
-    size_t n = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
-    int read_error = ferror(f) ? errno : 0;
-    fclose(f);
-    if (read_error) {
-        report(diag, path, "error", "cannot read the configuration file: %s", strerror(read_error));
-        free(buf);
-        return NULL;
-    }
-    if (n > CONFIG_MAX_BYTES) {
-        report(diag, path, "error", "the file is too large for a configuration (over %u bytes)",
-               CONFIG_MAX_BYTES);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    else
+        report(diag, path, "error", "cannot open the configuration file: %s", host_error_text(e));
+    return NULL;
 }
 
 /* Line and column (1-based, columns in bytes) of offset pos in text. */
