@@ -17,7 +17,6 @@
 #include "../kernel/mailbox.h"
 #include "../vm/memory.h"
 
-static const char *const flag_names[10] = { "ZF", "SF", "GF", "EF", "SCSF", "ENSF", "ESF", "PC", "SIGR", "MB" };
 
 static cJSON *new_view(const char *name)
 {
@@ -66,8 +65,8 @@ static cJSON *register_json(const Proc *p, int r, uint32_t pc)
     cJSON_AddStringToObject(o, "name", reg_name(r));
     cJSON_AddStringToObject(o, "type", type_names[p->type[r]]);
     cJSON_AddStringToObject(o, "value", text);
-    if (r >= REG_I1)
-        cJSON_AddStringToObject(o, "flag", flag_names[r - REG_I1]);
+    if (reg_flag_name(r))
+        cJSON_AddStringToObject(o, "flag", reg_flag_name(r));
     return o;
 }
 

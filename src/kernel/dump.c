@@ -16,14 +16,10 @@
 #define STACK_SHOWN  16    /* data-stack words a dump shows (top first); the rest are counted */
 #define FRAMES_SHOWN 32    /* call-stack frames a dump shows (innermost first) */
 
-static const char *const flag_names[10] = { "ZF", "SF", "GF", "EF", "SCSF", "ENSF", "ESF", "PC", "SIGR", "MB" };
-static const char *const flag_long_names[10] = {
-    "I1/ZF", "I2/SF", "I3/GF", "I4/EF", "I5/SCSF", "I6/ENSF", "I7/ESF", "I8/PC", "I9/SIGR", "I10/MB",
-};
 
 const char *dump_flag_name(int r)
 {
-    return r >= REG_I1 && r < REG_I1 + 10 ? flag_names[r - REG_I1] : reg_name(r);
+    return reg_flag_name(r) ? reg_flag_name(r) : reg_name(r);
 }
 
 size_t dump_reg_value(const Proc *p, int r, uint32_t pc, char *buf, size_t cap)
@@ -80,7 +76,8 @@ void dump_registers(FILE *f, const Proc *p, uint32_t pc, bool all)
         fputs(" ", f);
         for (int r = bank * 10 - (bank > 1 ? 6 : 0), k = 0; k < (bank == 1 ? 4 : 10); r++, k++) {
             dump_reg_value(p, r, pc, v, sizeof v);
-            fprintf(f, " %s=%s:%s", r >= REG_I1 ? flag_long_names[r - REG_I1] : reg_name(r), v,
+            const char *flag = reg_flag_name(r);   /* I1 shows as I1/ZF */
+            fprintf(f, " %s%s%s=%s:%s", reg_name(r), flag ? "/" : "", flag ? flag : "", v,
                     type_names[p->type[r]]);
         }
         fputc('\n', f);

@@ -47,6 +47,16 @@ const char *reg_name(int reg)
     return reg >= 0 && reg < REG_ZERO ? names[reg] : "?";
 }
 
+const char *reg_flag_name(int reg)
+{
+    static const char *const flags[] = {
+#define FLAG(n, name, meaning) [n - 1] = name,
+#include "registers.def"
+#undef FLAG
+    };
+    return reg >= REG_I1 && reg < REG_I1 + (int)(sizeof flags / sizeof *flags) ? flags[reg - REG_I1] : NULL;
+}
+
 int type_lookup(const char *name, int len)
 {
     for (int t = 0; t < TYPE_COUNT; t++)

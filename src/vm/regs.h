@@ -55,6 +55,8 @@ static inline int type_is_float(int t) { return t == TYPE_FLOAT || t == TYPE_DOU
 int reg_lookup(const char *name, int len);
 /* Index -> canonical name ("G1"); "?" for REG_ZERO and out of range. */
 const char *reg_name(int reg);
+/* The short name of an informational register ("ZF" for I1, registers.def); NULL for others. */
+const char *reg_flag_name(int reg);
 /* Type name -> DataType, case-insensitive; -1 when unknown. */
 int type_lookup(const char *name, int len);
 /* The type a register has at process start: Double for X1..X10 and R5, Long otherwise. */
