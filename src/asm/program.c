@@ -52,3 +52,39 @@ void program_release(Program *p)
     free(p->path);
     free(p);
 }
+
+static bool same_bytes(const void *a, const void *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n) == 0;
+}
+
+static bool same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+bool program_same(const Program *a, const Program *b)
+{
+    if (a == b)
+        return true;
+    if (!same_string(a->path, b->path) || a->ncode != b->ncode || a->nunits != b->nunits ||
+        a->ncalls != b->ncalls || a->nstrings != b->nstrings || a->text_len != b->text_len)
+        return false;
+    if (!same_bytes(a->code, b->code, a->ncode * sizeof *a->code) ||
+        !same_bytes(a->info, b->info, a->ncode * sizeof *a->info) ||
+        !same_bytes(a->calls, b->calls, a->ncalls * sizeof *a->calls) ||
+        !same_bytes(a->text_pool, b->text_pool, a->text_len))
+        return false;
+    for (uint32_t i = 0; i < a->nstrings; i++)
+        if (a->strings[i].len != b->strings[i].len ||
+            !same_bytes(a->strings[i].bytes, b->strings[i].bytes, a->strings[i].len))
+            return false;
+    for (uint32_t i = 0; i < a->nunits; i++) {
+        const Unit *u = &a->units[i], *v = &b->units[i];
+        if (!same_string(u->path, v->path) || !same_string(u->name, v->name) || u->first != v->first ||
+            u->end != v->end || u->nlines != v->nlines ||
+            !same_bytes(u->line_pc, v->line_pc, (u->nlines + 2) * sizeof *u->line_pc))
+            return false;
+    }
+    return true;
+}

@@ -4,17 +4,20 @@
  * is a call into debug/engine.h, which the browser playground will drive the same way.
  *
  * Streams: the program's output stays on standard output; the debugger talks on
- * standard error, one line per event. Commands come from standard input: on a terminal
- * with libedit (line editing, history) and colours (unless NO_COLOR is set); from a file
- * or a pipe one line at a time, each echoed after a "(mvm) " prompt so a transcript reads
- * like a session. The program's own standard input is the file given with --input, and
- * otherwise empty (end of input at once): the debugger's commands are never its input.
+ * standard error, one line per event, and reads its commands from standard input; with
+ * --tty it reads and talks on the terminal instead, and the program keeps standard input
+ * and error. Commands typed on a terminal get libedit (line editing, history) and colours
+ * (unless NO_COLOR is set), and Ctrl-C interrupts a move instead of ending mvm; commands
+ * from a file or a pipe are echoed after a "(mvm) " prompt so a transcript reads like a
+ * session. The program's own standard input is the file given with --input (or, with
+ * --tty, standard input), and otherwise empty: the debugger's commands are never its input.
  */
 #include "debug_cmd.h"
 
 #include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,14 +25,18 @@
 #include <editline/readline.h>
 
 #include "../debug/engine.h"
+#include "../kernel/host.h"
 
 #define MAX_WORDS 8
 
 typedef struct Session {
     DbgEngine *e;
-    FILE      *msg;          /* where the debugger talks (stderr) */
+    FILE      *in;           /* the commands */
+    FILE      *msg;          /* where the debugger talks */
+    FILE      *out;          /* the program's standard output */
     bool       tty, colour;
     char       last[512];    /* the command Enter repeats */
+    int        stop_signal;  /* a host signal that ends the session (128 + it: the status) */
 } Session;
 
 static const char help_text[] =
@@ -70,7 +77,7 @@ static void show(Session *s, cJSON *view, const char *msg)
 
 static void show_stop(Session *s, const DbgStop *st)
 {
-    fflush(stdout);   /* the program's output before the debugger's line */
+    fflush(s->out);   /* the program's output before the debugger's line */
     cJSON *v = dbg_view_stop(st);
     if (s->colour)
         fputs(st->event == DBG_BREAKPOINT || st->event == DBG_WATCH ? "\033[1;33m" : "\033[36m", s->msg);
@@ -148,6 +155,20 @@ static void do_break(Session *s, const char *line, bool temporary)
         fprintf(s->msg, "%s %d at %s\n", temporary ? "temporary breakpoint" : "breakpoint", id, line + strspn(line, " \t"));
 }
 
+/* A host signal stopped a move. On a terminal Ctrl-C only interrupts the move (as in
+ * gdb): back to the prompt, and the next Ctrl-C is caught again. Anything else (SIGTERM,
+ * SIGHUP, Ctrl-C of a scripted session) ends the session. */
+static void after_interrupt(Session *s)
+{
+    int sig = host_interrupted();
+    if (s->tty && sig == SIGINT) {
+        host_interrupt_clear();
+        host_catch_signals();   /* the handler resets itself: a second Ctrl-C kills */
+    } else {
+        s->stop_signal = sig;
+    }
+}
+
 /* Moves: the commands that run the machine. Returns false when c is not one. */
 static bool do_move(Session *s, char **w, int n)
 {
@@ -182,6 +203,8 @@ static bool do_move(Session *s, char **w, int n)
         return false;
     }
     show_stop(s, &st);
+    if (st.event == DBG_INTERRUPTED)
+        after_interrupt(s);
     return true;
 }
 
@@ -198,8 +221,12 @@ static bool run_command(Session *s, char *line)
     int64_t a, pid = 0;
     if (strcmp(c, "quit") == 0 || strcmp(c, "q") == 0)
         return false;
+    if (host_interrupted() == SIGINT && s->tty) {   /* a Ctrl-C typed at the prompt */
+        host_interrupt_clear();
+        host_catch_signals();
+    }
     if (do_move(s, w, n))
-        return true;
+        return !s->stop_signal;
     if (strcmp(c, "help") == 0 || strcmp(c, "h") == 0) {
         fputs(help_text, s->msg);
     } else if (strcmp(c, "break") == 0 || strcmp(c, "b") == 0 || strcmp(c, "tbreak") == 0) {
@@ -249,34 +276,32 @@ static char *read_command(Session *s, char *buf, size_t len)
         free(l);
         return buf;
     }
-    if (!fgets(buf, (int)len, stdin))
+    if (!fgets(buf, (int)len, s->in))
         return NULL;
     buf[strcspn(buf, "\r\n")] = 0;
     fprintf(s->msg, "(mvm) %s\n", buf);
     return buf;
 }
 
-int debug_session(Program *prog, const VmOptions *opt, int argc, char **argv, const char *input)
+int debug_session_run(Program *prog, const VmOptions *opt, int argc, char **argv, const DebugIo *io)
 {
-    int fd = -1;
-    if (input && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0) {
-        fprintf(stderr, "mvm: --input %s: cannot open it\n", input);
-        return 2;
-    }
-    DbgConfig cfg = { .out = stdout, .err = stderr, .input_fd = fd };
-    Session s = { .msg = stderr, .tty = isatty(STDIN_FILENO) };
-    s.colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+    DbgConfig cfg = { .out = io->out, .err = io->err, .input_fd = io->input_fd, .interval = io->save_interval };
+    Session s = { .in = io->commands, .msg = io->talk, .out = io->out, .tty = io->terminal, .colour = io->colour };
     s.e = dbg_open(prog, opt, argc, argv, &cfg);
     if (!s.e) {
-        fprintf(stderr, "mvm: cannot start %s: out of memory\n", prog->path);
+        fprintf(io->talk, "mvm: cannot start %s: out of memory\n", prog->path);
         return 1;
+    }
+    if (s.tty) {   /* libedit reads and echoes on the session's streams */
+        rl_instream = s.in;
+        rl_outstream = s.msg;
     }
     DbgStop st;
     dbg_where_now(s.e, &st);
     st.event = DBG_AT_START;
     show_stop(&s, &st);
     char buf[512];
-    while (read_command(&s, buf, sizeof buf)) {
+    while (!s.stop_signal && read_command(&s, buf, sizeof buf)) {
         if (!buf[strspn(buf, " \t")])
             snprintf(buf, sizeof buf, "%s", s.last);   /* Enter repeats the last command */
         else
@@ -284,9 +309,43 @@ int debug_session(Program *prog, const VmOptions *opt, int argc, char **argv, co
         if (!run_command(&s, buf))
             break;
     }
-    fflush(stdout);
+    fflush(io->out);
     dbg_close(s.e);
-    if (fd >= 0)
-        close(fd);
+    if (s.stop_signal) {
+        fprintf(s.msg, "mvm: interrupted\n");
+        return 128 + s.stop_signal;
+    }
     return 0;
+}
+
+int debug_session(Program *prog, const VmOptions *opt, int argc, char **argv, const char *input,
+                  bool tty, uint64_t save_interval)
+{
+    DebugIo io = { .commands = stdin, .talk = stderr, .out = stdout, .err = stderr, .input_fd = -1,
+                   .save_interval = save_interval };
+    FILE *term = NULL;
+    if (tty) {
+        /* The debugger on the terminal; the program keeps standard input and error. */
+        if (!(term = fopen("/dev/tty", "r+e"))) {
+            fprintf(stderr, "mvm: --tty: cannot open the terminal (/dev/tty)\n");
+            return 2;
+        }
+        setvbuf(term, NULL, _IONBF, 0);
+        io.commands = io.talk = term;
+        io.input_fd = STDIN_FILENO;
+    }
+    if (input && (io.input_fd = open(input, O_RDONLY | O_CLOEXEC)) < 0) {
+        fprintf(stderr, "mvm: --input %s: cannot open it\n", input);
+        if (term)
+            fclose(term);
+        return 2;
+    }
+    io.terminal = isatty(fileno(io.commands));
+    io.colour = isatty(fileno(io.talk)) && !getenv("NO_COLOR");
+    int st = debug_session_run(prog, opt, argc, argv, &io);
+    if (input)
+        close(io.input_fd);
+    if (term)
+        fclose(term);
+    return st;
 }

@@ -48,6 +48,8 @@ typedef struct Cli {
     const char *snapshot_path;    /* ... --snapshot FILE */
     const char *help_topic;
     const char *input_path;       /* mvm debug --input FILE: the program's standard input */
+    bool        tty;              /* mvm debug --tty: the debugger on the terminal */
+    uint64_t    save_interval;    /* mvm debug --save-interval N (0: the default) */
 } Cli;
 
 static void usage(FILE *out)
@@ -163,6 +165,14 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
             if (!val)
                 return bad_usage("%s expects a file name", a);
             cli->vfs_path = val;
+            i++;
+        } else if (strcmp(a, "--tty") == 0 && strcmp(cli->command, "debug") == 0) {
+            cli->tty = true;
+        } else if (strcmp(a, "--save-interval") == 0 && strcmp(cli->command, "debug") == 0) {
+            int64_t n;
+            if (!parse_number(a, val, 1, INT64_MAX, &n))
+                return EXIT_USAGE;
+            cli->save_interval = (uint64_t)n;
             i++;
         } else if (strcmp(a, "--input") == 0 && strcmp(cli->command, "debug") == 0) {
             if (!val)
@@ -355,7 +365,7 @@ static int cmd_debug(Cli *cli)
         return EXIT_USAGE;
     VmOptions o = vm_options(cli);
     o.hertz = 0;
-    int st = debug_session(prog, &o, cli->nargs, cli->args, cli->input_path);
+    int st = debug_session(prog, &o, cli->nargs, cli->args, cli->input_path, cli->tty, cli->save_interval);
     program_release(prog);
     return st;
 }
@@ -365,6 +375,7 @@ static int cmd_debug(Cli *cli)
 static const struct { const char *name; bool value; } resume_options[] = {
     { "--max-steps", true }, { "--trace", false }, { "--stats", false },
     { "--snapshot-every", true }, { "--snapshot", true }, { "--vfs", true },
+    { "--debug", true }, { "--on-fault", true },
 };
 
 /* Refuse any other option before parsing. Returns 0 or EXIT_USAGE. */
@@ -374,14 +385,15 @@ static int check_resume_options(int argc, char **argv)
         const char *a = argv[i];
         if (a[0] != '-' || a[1] == 0)
             continue;
-        if (strncmp(a, "--trace=", 8) == 0)
+        if (strncmp(a, "--trace=", 8) == 0 || strncmp(a, "--on-fault=", 11) == 0)
             continue;
         size_t k = 0, n = sizeof resume_options / sizeof resume_options[0];
         while (k < n && strcmp(a, resume_options[k].name) != 0)
             k++;
         if (k == n)
             return bad_usage("resume: '%s' is not accepted: a snapshot keeps its machine's configuration "
-                             "(resume takes --max-steps --trace --stats --snapshot-every --snapshot --vfs)", a);
+                             "(resume takes --max-steps --trace --stats --snapshot-every --snapshot --vfs "
+                             "--debug --on-fault)", a);
         i += resume_options[k].value;
     }
     return 0;
@@ -400,6 +412,7 @@ static int cmd_resume(Cli *cli)
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
+        .fault_dump = cli->fault_dump,
     };
     static VM vm;
     vm_init(&vm, &o);
@@ -407,10 +420,29 @@ static int cmd_resume(Cli *cli)
         vm_free(&vm);
         return EXIT_USAGE;
     }
+    /* A debug.json names lines of the main program: the one the lowest live PID runs. */
+    const char *debug_path = cli->debug_path ? cli->debug_path : cli->cfg.loc_debug;
+    DebugScript *debug = NULL;
+    if (debug_path) {
+        const Proc *first = NULL;
+        for (size_t i = 0; i < vm.ntable && !first; i++)
+            if (vm.table[i] && vm.table[i]->state != PROC_EXITED && vm.table[i]->prog)
+                first = vm.table[i];
+        debug = first ? debug_load(debug_path, first->prog, vm.opt.memory_size, stderr) : NULL;
+        if (!debug) {
+            if (!first)
+                fprintf(stderr, "mvm: %s: --debug: the snapshot has no live process\n", cli->file);
+            vm_free(&vm);
+            return EXIT_USAGE;
+        }
+        debug_attach(&vm, debug);
+    }
     buffer_output();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    return finish_run(&vm, cli, t0);
+    int status = finish_run(&vm, cli, t0);
+    debug_free(debug);
+    return status;
 }
 
 static int cmd_check(Cli *cli, bool print_tokens)

@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernel/clock.h"
 #include "../kernel/host.h"
+#include "../kernel/load_tape.h"
 #include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/vfs_tape.h"
@@ -65,13 +67,19 @@ typedef struct Patch {
     uint8_t  op;
 } Patch;
 
-/* A saved point: the machine at `steps`, and how much standard input it had read. */
+/* A saved point: the machine at `steps`, and how far it had gone on each tape of what
+ * came from outside (standard input, VFS calls, clock readings, program loads). */
 typedef struct Saved {
     uint64_t steps;
     uint8_t *data;
     size_t   size;
+    int64_t  now_ms;       /* the clock its sleep deadlines are counted from */
+    uint64_t last_sleep_poll;   /* when the kernel last woke sleepers: the next look at
+                                   the clock comes at the same instruction after a restore */
     size_t   input_pos;
     size_t   vfs_pos;      /* how many VFS calls it had made (vfs_tape.h) */
+    size_t   clock_pos;    /* clock readings (clock.h) */
+    size_t   load_pos;     /* program loads (load_tape.h) */
 } Saved;
 
 struct DbgEngine {
@@ -95,6 +103,7 @@ struct DbgEngine {
     uint32_t  skip_pc;
     int       hit;           /* the breakpoint that stopped the machine, 0 if none */
     bool      counting;      /* rcontinue's survey: count hits, never stop */
+    bool      armed;         /* breakpoints are patched in: arm them in programs loaded now */
     uint64_t  nhits, hits_to_pass, limit;
     int64_t   fault_pid;     /* the last stop was an unhandled fault of this PID */
 };
@@ -447,6 +456,17 @@ static void patch_all(DbgEngine *e)
     }
 }
 
+/* A spawn or exec just loaded prog (kernel.h `loaded`): arm the breakpoints in it too. */
+static void on_loaded(VM *vm, Program *prog)
+{
+    DbgEngine *e = vm->debugger;
+    if (!e->armed)
+        return;
+    for (size_t k = 0; k < e->nbps; k++)
+        if (!e->bps[k].watch)
+            patch_one(e, prog, bp_pc(e, &e->bps[k], prog));
+}
+
 static void unpatch_all(DbgEngine *e)
 {
     for (size_t k = 0; k < e->nbps; k++)
@@ -520,13 +540,17 @@ static int save_point(DbgEngine *e)
     if (vm->parked)
         vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum;
     Saved *s = &e->saved[e->nsaved];
-    int st = snapshot_save_bytes(vm, &s->data, &s->size);
+    s->now_ms = host_time_ms();
+    int st = snapshot_save_bytes(vm, s->now_ms, &s->data, &s->size);
     vm->resume_used = 0;
     if (st != 0)
         return -1;
     s->steps = vm->steps;
+    s->last_sleep_poll = vm->last_sleep_poll;
     s->input_pos = host_stdin_position();
     s->vfs_pos = vfs_tape_position();
+    s->clock_pos = clock_tape_position();
+    s->load_pos = load_tape_position();
     e->saved_bytes += s->size;
     e->nsaved++;
     thin_saved(e);
@@ -542,7 +566,8 @@ static int restore(DbgEngine *e, size_t i)
     vm_init(vm, &e->opt);
     vm->out = e->null;
     vm->err = e->null;
-    if (snapshot_load_bytes(vm, e->main_path, e->saved[i].data, e->saved[i].size, &e->opt, e->err) != 0) {
+    const Saved *s = &e->saved[i];
+    if (snapshot_load_bytes(vm, e->main_path, s->data, s->size, s->now_ms, &e->opt, e->err) != 0) {
         vm_free(vm);
         free(vm);
         return -1;
@@ -550,15 +575,19 @@ static int restore(DbgEngine *e, size_t i)
     vm->vfs = old->vfs;   /* one image, opened once */
     old->vfs = NULL;
     vm->start_ms = old->start_ms;
+    vm->last_sleep_poll = s->last_sleep_poll;
     vm->break_hit = on_break;
+    vm->loaded = on_loaded;
     vm->debugger = e;
     vm_free(old);
     free(old);
     e->vm = vm;
     e->ended = false;
     e->status = 0;
-    host_stdin_rewind(e->saved[i].input_pos);
-    vfs_tape_rewind(e->saved[i].vfs_pos);
+    host_stdin_rewind(s->input_pos);
+    vfs_tape_rewind(s->vfs_pos);
+    clock_tape_rewind(s->clock_pos);
+    load_tape_rewind(s->load_pos);
     return 0;
 }
 
@@ -604,8 +633,10 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
         sched_update_watch(vm);   /* a stop, like --max-steps, takes the careful turn end */
         if (breaks)
             patch_all(e);
+        e->armed = breaks;
         e->hit = 0;
         int st = vm_run(vm);
+        e->armed = false;
         if (breaks)
             unpatch_all(e);
         e->skip_proc = NULL;
@@ -627,6 +658,8 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
             return DBG_BREAKPOINT;
         if (e->fault_pid)
             return DBG_FAULT;
+        if (host_interrupted())
+            return DBG_INTERRUPTED;
     }
 }
 
@@ -847,10 +880,13 @@ DbgEngine *dbg_open(Program *prog, const VmOptions *opt, int argc, char **argv, 
     host_stdin_use_fd(cfg->input_fd);
     host_stdin_record();
     vfs_tape_start();
+    clock_tape_start();
+    load_tape_start();
     vm_init(e->vm, &e->opt);
     e->vm->out = e->out;
     e->vm->err = e->err;
     e->vm->break_hit = on_break;
+    e->vm->loaded = on_loaded;
     e->vm->debugger = e;
     if (vm_start(e->vm, prog, argc, argv) != 0 || save_point(e) != 0)
         goto fail;
@@ -879,6 +915,7 @@ void dbg_close(DbgEngine *e)
     if (e->null)
         fclose(e->null);
     free(e);
+    load_tape_stop();
 }
 
 void dbg_saved_stats(DbgEngine *e, size_t *count, size_t *bytes, uint64_t *interval)

@@ -39,6 +39,9 @@ typedef enum DbgEvent {
     DBG_FAILED,       /* out of memory (saved point or restore); the machine did not move */
     DBG_FAULT,        /* an unhandled fault just ended process `fault_pid` (its registers
                          stay readable: dbg_view_regs with that PID) */
+    DBG_INTERRUPTED,  /* a host signal (host_interrupted(), Ctrl-C) cut the move short; the
+                         machine stands between two instructions. The front end clears it
+                         (host_interrupt_clear) before the next move, or ends. */
 } DbgEvent;
 
 /* Where the machine stands after a move, and why it stopped there. Strings point into
@@ -81,7 +84,8 @@ DbgEvent dbg_next(DbgEngine *e, DbgStop *stop);     /* the next process's next i
 DbgEvent dbg_finish(DbgEngine *e, DbgStop *stop);   /* until its current function returns */
 DbgEvent dbg_continue(DbgEngine *e, DbgStop *stop); /* to a breakpoint, watch or the end */
 DbgEvent dbg_back(DbgEngine *e, uint64_t n, DbgStop *stop);    /* n instructions back */
-DbgEvent dbg_rcontinue(DbgEngine *e, DbgStop *stop);/* back to the previous breakpoint hit */
+DbgEvent dbg_rcontinue(DbgEngine *e, DbgStop *stop);/* back to the previous breakpoint or
+                                                       watch hit */
 /* Where the machine stands now (event DBG_STEPPED, or DBG_ENDED). */
 void     dbg_where_now(DbgEngine *e, DbgStop *stop);
 

@@ -309,7 +309,7 @@ cJSON *dbg_view_where(DbgEngine *e, int context)
 cJSON *dbg_view_stop(const DbgStop *st)
 {
     static const char *const events[] = { "stepped", "breakpoint", "watch", "ended", "start", "no-hit",
-                                          "failed", "fault" };
+                                          "failed", "fault", "interrupted" };
     cJSON *v = new_view("stop");
     cJSON_AddStringToObject(v, "event", events[st->event]);
     cJSON_AddNumberToObject(v, "steps", (double)st->steps);
@@ -476,9 +476,15 @@ static void print_stop(const cJSON *v, FILE *f)
     else if (strcmp(ev, "start") == 0)
         fprintf(f, "at the start: ");
     else if (strcmp(ev, "no-hit") == 0)
-        fprintf(f, "no earlier breakpoint hit: ");
+        fprintf(f, "no earlier breakpoint or watch hit: ");
     else if (strcmp(ev, "failed") == 0)
         fprintf(f, "out of memory, not moved: ");
+    else if (strcmp(ev, "interrupted") == 0)
+        fprintf(f, "interrupted: ");
+    if (!num(v, "pid")) {   /* every live process sleeps (or is paused) */
+        fprintf(f, "[%" PRId64 "] no process can run now\n", num(v, "steps"));
+        return;
+    }
     fprintf(f, "[%" PRId64 "] PID %" PRId64 " ", num(v, "steps"), num(v, "pid"));
     print_place(v, f);
     fputc('\n', f);

@@ -23,6 +23,7 @@
 #include "../host/hostfile.h"
 #include "../host/safetext.h"
 #include "dump.h"
+#include "sched.h"
 
 #define DEBUG_MAX_BYTES  (1u << 20)   /* a debug.json is a few lines; refuse huge files */
 #define MAX_RANGE_WORDS  4096         /* words one memoryRange may show: a dump, not a core file */
@@ -301,4 +302,10 @@ void debug_step(VM *vm, Proc *p, uint32_t pc)
             run_action(vm, p, pc, &s->acts[i]);
     for (size_t i = 0; i < s->neach; i++)
         run_action(vm, p, pc, &s->each[i]);
+}
+
+void debug_attach(VM *vm, DebugScript *s)
+{
+    vm->opt.debug = s;
+    sched_update_watch(vm);   /* the careful path before every instruction */
 }

@@ -27,6 +27,8 @@ typedef struct DebugScript DebugScript;
  * "mvm: PATH: error: ..." on diag (the caller exits with status 2). */
 DebugScript *debug_load(const char *path, const Program *prog, int64_t memory_size, FILE *diag);
 void debug_free(DebugScript *s);
+/* Run vm (a resumed machine, already loaded) with script s from now on. */
+void debug_attach(VM *vm, DebugScript *s);
 
 /* p is about to run instruction pc: print the dumps due. */
 void debug_step(VM *vm, Proc *p, uint32_t pc);

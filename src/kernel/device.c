@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../vm/errors.h"
+#include "clock.h"
 #include "host.h"
 #include "syscall.h"
 
@@ -31,8 +32,8 @@ int64_t device_random_next(VM *vm)
 static int clock_read(VM *vm, int64_t addr, int64_t *v)
 {
     switch (addr) {
-    case CLOCK_EPOCH_MS:     *v = host_time_ms(); return 0;
-    case CLOCK_UPTIME_MS:    *v = host_time_ms() - vm->start_ms; return 0;
+    case CLOCK_EPOCH_MS:     *v = clock_now_ms(); return 0;
+    case CLOCK_UPTIME_MS:    *v = clock_now_ms() - vm->start_ms; return 0;
     case CLOCK_INSTRUCTIONS: *v = (int64_t)vm->steps; return 0;   /* includes this SYSCALL */
     default:                 return ERR_SYSCALL_GENERAL;
     }

@@ -19,6 +19,7 @@
 #include "../host/hostfile.h"
 #include "../param.h"
 #include "../vm/errors.h"
+#include "load_tape.h"
 #include "signal.h"
 #include "syscall.h"
 #include "vfs_hook.h"
@@ -73,16 +74,12 @@ static int load_from_host(VM *vm, const char *path, Program **out)
     return e;
 }
 
-int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
+/* A program from the VFS or, when the VFS has none at path, from the host. */
+static int load(VM *vm, const char *path, Program **out)
 {
-    char *path;
-    size_t len;
-    int e = sys_read_string(caller, path_addr, &path, &len);
-    if (e)
-        return e;
     char *src;
     size_t srclen;
-    e = vfs_hook_read_program(vm, path, &src, &srclen);
+    int e = vfs_hook_read_program(vm, path, &src, &srclen);
     if (e == 0) {
         /* From the VFS: its modules come from the VFS too, never from the host. */
         VfsModules vm_modules;
@@ -92,7 +89,23 @@ int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
     } else {
         e = load_from_host(vm, path, out);
     }
+    return e;
+}
+
+int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
+{
+    char *path;
+    size_t len;
+    int e = sys_read_string(caller, path_addr, &path, &len);
+    if (e)
+        return e;
+    if (!load_tape_replay(&e, out)) {   /* the debugger replays: what it loaded then */
+        e = load(vm, path, out);
+        load_tape_record(e, e ? NULL : *out);
+    }
     free(path);
+    if (!e && vm->loaded)
+        vm->loaded(vm, *out);
     return e;
 }
 

@@ -73,6 +73,8 @@ struct VM {
     uint64_t  next_snapshot;     /* vm->steps at which the next snapshot is due */
     uint64_t  resume_used;       /* after a resume: instructions the head had already run of
                                     its quantum, so it gets only the rest */
+    bool      resume_turn;       /* after a resume: the head's turn had begun (its signal was
+                                    delivered), even if it had run nothing of it yet */
 
     /* Outcome */
     bool      pid1_ended;
@@ -98,6 +100,8 @@ struct VM {
     /* Called when an OP_BREAK runs: return true to park before the instruction at pc,
      * false to run it (*covered = the opcode the breakpoint covers). */
     bool    (*break_hit)(VM *vm, Proc *p, uint32_t pc, uint8_t *covered);
+    void    (*loaded)(VM *vm, Program *prog);   /* spawn or exec loaded prog: the debugger
+                                                   arms its breakpoints in it */
     void     *debugger;          /* the engine that drives this machine */
     int64_t   faulted;           /* under the debugger: the PID an unhandled fault ended */
     struct Tracer *tracer;       /* --trace's state (trace.c), NULL when not tracing */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../param.h"
+#include "clock.h"
 #include "host.h"
 
 void sched_enqueue(VM *vm, Proc *p)
@@ -70,14 +71,14 @@ void sched_sleep(VM *vm, Proc *p, int64_t ms)
 {
     sched_remove(vm, p);
     p->state = PROC_SLEEPING;
-    int64_t now = host_time_ms();
+    int64_t now = clock_now_ms();
     p->sleep_until_ms = ms > INT64_MAX - now ? INT64_MAX : now + ms;   /* saturate: "forever" */
     sched_note_sleeper(vm);
 }
 
 int64_t sched_wake_sleepers(VM *vm)
 {
-    int64_t now = host_time_ms(), next = -1;
+    int64_t now = clock_now_ms(), next = -1;
     bool any = false;
     vm->last_sleep_poll = vm->steps;
     for (size_t i = 0; i < vm->ntable; i++) {

@@ -2,7 +2,7 @@
  * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
  *
  * ---------------------------------------------------------------------------------------
- * The snapshot file, format version 2 (1: signal frames saved only I9)
+ * The snapshot file, format version 3 (1: signal frames saved only I9; 2: no turn_begun)
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
@@ -38,6 +38,8 @@
  *        u8 pid1_ended  i64 pid1_code
  *        u64 resume_used   instructions the first process of RING has already run of
  *                          its quantum (0: it starts a fresh quantum)
+ *        u8  turn_begun    1: that process's turn had begun (its pending signal was
+ *                          delivered) even if resume_used is 0; it is not begun again
  *        i64 last_run      PID of the process that ran last (0: none), so that the
  *                          context-switch count goes on as in an uninterrupted run
  *        str base_dir      directory of PID 1's program, absolute (empty: none)
@@ -115,7 +117,7 @@
 #include "mailbox.h"
 #include "sched.h"
 
-#define SNAP_VERSION     2u
+#define SNAP_VERSION     3u
 #define SNAP_HEADER_SIZE 56u
 #define SNAP_CHECK_INT   0x0102030405060708ULL
 #define SNAP_CHECK_NUM   370.5
@@ -423,6 +425,7 @@ typedef struct SaveSet {
     PtrSet progs, pages;
     Proc  *first;          /* the process that runs next */
     uint64_t resume_used;
+    bool     turn_begun;     /* first's turn had begun (its signal delivered) */
     int64_t  now_ms;
 } SaveSet;
 
@@ -448,6 +451,7 @@ static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
     w_u8(w, vm->pid1_ended);
     w_i64(w, vm->pid1_code);
     w_u64(w, ss->resume_used);
+    w_u8(w, ss->turn_begun);
     w_i64(w, vm->last_run ? vm->last_run->pid : 0);
     w_str(w, vm->base_dir);
     w_u64(w, vm->nstats);
@@ -680,11 +684,15 @@ static void choose_first(VM *vm, SaveSet *ss)
     Proc *h = vm->head;
     ss->first = h;
     ss->resume_used = vm->resume_used;
+    ss->turn_begun = vm->resume_turn;   /* resumed, and saved again before it ran */
     if (!h || vm->current != h)
         return;
     bool fresh_turn = vm->steps == vm->turn_start;   /* picked, not run yet */
     if (vm->resume_used == 0 && !fresh_turn && h->next != h)
         ss->first = h->next;
+    /* A turn picked but not yet run has had its signal: with two pending, the second
+     * waits for the next turn in a resumed run too. */
+    ss->turn_begun = ss->first == h && (vm->resume_used > 0 || fresh_turn);
 }
 
 static int collect(VM *vm, SaveSet *ss)
@@ -736,12 +744,12 @@ static void absolute_base_dir(VM *vm)
 
 /* Write the whole snapshot (header, body, checksum) to f, which the caller opened and
  * closes. Returns 0 or an errno value. */
-static int write_snapshot(VM *vm, FILE *f)
+static int write_snapshot(VM *vm, FILE *f, int64_t now_ms)
 {
     SaveSet ss = { 0 };
     absolute_base_dir(vm);
     choose_first(vm, &ss);
-    ss.now_ms = host_time_ms();
+    ss.now_ms = now_ms;
     Writer *w = calloc(1, sizeof *w);
     int e = 0;
     if (!w || collect(vm, &ss) != 0) {
@@ -793,7 +801,7 @@ int snapshot_save(VM *vm, const char *path)
             close(fd);
         goto done;
     }
-    e = write_snapshot(vm, f);
+    e = write_snapshot(vm, f, host_time_ms());
     if (!e && fflush(f) != 0)
         e = errno;
     if (!e && fsync(fileno(f)) != 0)
@@ -813,14 +821,14 @@ done:
     return e ? -1 : 0;
 }
 
-int snapshot_save_bytes(VM *vm, uint8_t **data, size_t *size)
+int snapshot_save_bytes(VM *vm, int64_t now_ms, uint8_t **data, size_t *size)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return -1;
-    int e = write_snapshot(vm, f);
+    int e = write_snapshot(vm, f, now_ms);
     if (fclose(f) != 0 || e) {
         free(buf);
         return -1;
@@ -1080,6 +1088,7 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     vm->pid1_ended = r_bool(r);
     vm->pid1_code = r_i64(r);
     vm->resume_used = r_u64(r);
+    vm->resume_turn = r_bool(r) || vm->resume_used > 0;
     ld->last_run = r_i64(r);
     if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)o.quantum)
         r_fail(r, "the machine's counters are out of range");
@@ -1613,12 +1622,12 @@ int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err)
     uint8_t *file = read_file(path, &size, err);
     if (!file)
         return -1;
-    int st = snapshot_load_bytes(vm, path, file, size, opt, err);
+    int st = snapshot_load_bytes(vm, path, file, size, host_time_ms(), opt, err);
     free(file);
     return st;
 }
 
-int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size,
+int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size, int64_t now_ms,
                         const VmOptions *opt, FILE *err)
 {
     uint64_t body_len = 0;
@@ -1626,7 +1635,7 @@ int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t si
     if (!body)
         return -1;
 
-    Loader ld = { .vm = vm, .now_ms = host_time_ms() };
+    Loader ld = { .vm = vm, .now_ms = now_ms };
     Reader r = { body, body + body_len, NULL };
     parse(&r, &ld, opt);
 

@@ -18,8 +18,10 @@
 int snapshot_save(VM *vm, const char *path);
 
 /* The same into a new host buffer (*data, *size; the caller frees it), for the
- * debugger's saved points. Returns 0, or -1 when out of memory. */
-int snapshot_save_bytes(VM *vm, uint8_t **data, size_t *size);
+ * debugger's saved points, with sleep deadlines counted from now_ms (a file counts from
+ * the host clock; the debugger passes the same now_ms to snapshot_load_bytes, so the
+ * deadlines come back exactly). Returns 0, or -1 when out of memory. */
+int snapshot_save_bytes(VM *vm, int64_t now_ms, uint8_t **data, size_t *size);
 
 /* Fill a freshly vm_init'ed vm from the snapshot at path, verifying everything first:
  * a truncated, corrupted or foreign file is a clear message on err and returns -1 with
@@ -27,9 +29,10 @@ int snapshot_save_bytes(VM *vm, uint8_t **data, size_t *size);
  * (max_steps, trace, stats, snapshot_every/path, vfs_path, stdlib_dir) are taken from
  * opt, not the file. */
 int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err);
-/* The same from the size bytes of a snapshot already in memory (the fuzzing harness);
- * path only names it in messages. */
-int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size,
+/* The same from the size bytes of a snapshot already in memory (the debugger, the
+ * fuzzing harness), its sleep deadlines counted from now_ms; path only names it in
+ * messages. */
+int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size, int64_t now_ms,
                         const VmOptions *opt, FILE *err);
 
 /* Set the body length and checksums of the size bytes of a snapshot image in memory

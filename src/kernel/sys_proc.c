@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "../vm/errors.h"
+#include "clock.h"
 #include "exec.h"
 #include "sched.h"
 #include "signal.h"
@@ -80,7 +81,7 @@ void sys_getppid(VM *vm, Proc *p) { sys_ok(p, p->parent ? p->parent->pid : 0); }
 
 void sys_getuid(VM *vm, Proc *p) { sys_ok(p, (int64_t)getuid()); }
 
-void sys_time(VM *vm, Proc *p) { sys_ok(p, host_time_ms()); }
+void sys_time(VM *vm, Proc *p) { sys_ok(p, clock_now_ms()); }
 
 /* The program (S2) and argument array (S4) of a spawn or exec call, read from p. */
 typedef struct NewImage { Program *prog; char **argv; int argc; } NewImage;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../kernel/clock.h"
 #include "../kernel/debugjson.h"
 #include "../kernel/exec.h"
 #include "../kernel/host.h"
@@ -97,16 +98,18 @@ static int64_t monotonic_ns(void)
 static Proc *pick_next(VM *vm)
 {
     for (;;) {
-        if (host_interrupted())
+        if (host_interrupted() && !vm->debugger)
             return NULL;   /* a host signal: stop here, between two turns */
         if (vm->sleepers && (!vm->head || vm->steps - vm->last_sleep_poll >= SLEEP_POLL)) {
             int64_t next = sched_wake_sleepers(vm);
             if (!vm->head && next >= 0) {
                 /* Nobody can run: sleep on the host clock (in steps of at most a second,
                  * so a deadline centuries away cannot overflow), never busy-wait. */
-                int64_t wait_ms = next - host_time_ms();
+                if (vm->debugger && host_interrupted())
+                    return NULL;   /* Ctrl-C: the debugger's machine parks while all sleep */
+                int64_t wait_ms = next - clock_now_ms();
                 fflush(vm->out);
-                host_sleep_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
+                clock_wait_ns((wait_ms > 1000 ? 1000 : wait_ms) * 1000000);
                 continue;
             }
         }
@@ -114,13 +117,14 @@ static Proc *pick_next(VM *vm)
         if (!p)
             return NULL;
         /* Signals go at the start of a turn; a turn resumed from a snapshot is not new. */
-        if (p->pending && !vm->resume_used && !sig_deliver(vm, p))
+        if (p->pending && !vm->resume_turn && !sig_deliver(vm, p))
             continue;   /* it ended or paused: it left the ring */
         if (p != vm->last_run)
             vm->switches++;
         vm->last_run = p;
         vm->turn_start = vm->steps - vm->resume_used;   /* a resumed turn keeps its place */
         vm->resume_used = 0;
+        vm->resume_turn = false;
         vm->resched = false;
         return p;
     }
@@ -145,6 +149,8 @@ static int64_t turn_budget(VM *vm, Proc *p)
     int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
     if (!vm->watch)
         return b;
+    if (vm->debugger && host_interrupted())
+        return 0;   /* park before the turn's first instruction (check_carefully) */
     if (vm->stop_at != VM_NO_STOP) {   /* the debugger wants the machine back */
         uint64_t to_stop = vm->stop_at > vm->steps ? vm->stop_at - vm->steps : 0;
         if ((uint64_t)b > to_stop)
@@ -159,8 +165,15 @@ static int64_t turn_budget(VM *vm, Proc *p)
         b = 1;   /* the careful path before every instruction (0 stays 0: --max-steps reached) */
     if (vm->opt.snapshot_every && (uint64_t)b > vm->next_snapshot - vm->steps)
         b = (int64_t)(vm->next_snapshot - vm->steps);
-    if (vm->sleepers && b > SLEEP_POLL)
-        b = SLEEP_POLL;
+    if (vm->sleepers) {
+        /* End the budget exactly where the next look at the clock is due, so that looks
+         * come at the same instructions however else the run is cut (a debugger's stops,
+         * snapshots): a replay then reads the clock at the same points. */
+        uint64_t since = vm->steps - vm->last_sleep_poll;
+        int64_t to_poll = since < SLEEP_POLL ? (int64_t)(SLEEP_POLL - since) : 1;
+        if (b > to_poll)
+            b = to_poll;
+    }
     if (vm->opt.hertz > 0) {
         int64_t chunk = vm->opt.hertz / 100 > 0 ? vm->opt.hertz / 100 : 1;
         if (b > chunk)
@@ -224,7 +237,7 @@ static int exit_status(VM *vm)
     host_watch(NULL);   /* every return from vm_run comes through here */
     trace_flush(vm);
     fflush(vm->out);
-    int sig = host_interrupted();
+    int sig = vm->debugger ? 0 : host_interrupted();   /* the debugger reports its own */
     if (sig) {
         fprintf(vm->err, "mvm: interrupted after %" PRIu64 " instructions\n", vm->steps - vm->run_start);
         return 128 + sig;
@@ -276,14 +289,17 @@ int vm_run(VM *vm)
         p = vm->parked;
         vm->parked = NULL;
         LOAD_PROC();
-        if (vm->steps >= vm->stop_at)
-            goto park;
+        if (vm->steps >= vm->stop_at || host_interrupted())
+            goto park;   /* (only the debugger parks: vm->parked) */
         goto resume;
     }
 next_process:
     p = pick_next(vm);
-    if (!p)
+    if (!p) {
+        if (unlikely(vm->debugger != NULL) && host_interrupted())
+            goto park_between_turns;
         return exit_status(vm);
+    }
     LOAD_PROC();
     budget = budget0 = turn_budget(vm, p);
     if (budget <= 0)
@@ -574,8 +590,8 @@ check_carefully:
         proc_exit(vm, p, 0);
         goto next_process;
     }
-    if (host_interrupted())
-        return exit_status(vm);
+    if (host_interrupted() && !vm->debugger)
+        return exit_status(vm);   /* (the debugger's machine parks below, at a boundary) */
     if (vm->opt.max_steps && vm->steps - vm->run_start >= vm->opt.max_steps) {
         vm->stopped = true;
         return exit_status(vm);
@@ -602,8 +618,9 @@ check_carefully:
             goto next_process;
         LOAD_PROC();
     }
-    if (unlikely(vm->steps >= vm->stop_at))
-        goto park;   /* p is the process that runs next, its turn set up */
+    if (unlikely(vm->steps >= vm->stop_at || (vm->debugger && host_interrupted())))
+        goto park;   /* p is the process that runs next, its turn set up (an interrupt
+                        reaches here only under the debugger: Ctrl-C ends a `continue`) */
 resume:
     budget = budget0 = turn_budget(vm, p);
     if (vm->opt.trace || vm->opt.debug)
@@ -614,6 +631,7 @@ park:
     /* Hand the machine back to the debugger between two instructions: p (still
      * vm->current) runs next from p->pc; vm_run called again goes on from here. */
     vm->parked = p;
+park_between_turns:   /* (interrupted before a turn was chosen: vm_run chooses it again) */
     host_watch(NULL);
     fflush(vm->out);
     return VM_PAUSED;

@@ -37,6 +37,7 @@
 #ifndef MVM_PROGRAM_H
 #define MVM_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -105,5 +106,7 @@ static inline const char *program_text(const Program *p, uint32_t i) { return p-
 
 void program_retain(Program *p);
 void program_release(Program *p);   /* frees it when the last reference goes */
+/* Whether a and b are the same program: the same code, lines, texts and units. */
+bool program_same(const Program *a, const Program *b);
 
 #endif

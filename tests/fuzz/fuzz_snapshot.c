@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static VM vm;
     vm_init(&vm, &small);
     vm.out = vm.err = devnull;
-    if (snapshot_load_bytes(&vm, "fuzz.snap", file, n, &small, devnull) == 0)
+    if (snapshot_load_bytes(&vm, "fuzz.snap", file, n, host_time_ms(), &small, devnull) == 0)
         run(&vm);
     vm_free(&vm);
     free(file);

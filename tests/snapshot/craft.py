@@ -54,7 +54,7 @@ class Cursor:
 def parse(b):
     """Offsets of the fields the patches need."""
     version = struct.unpack_from('<I', b, 8)[0]
-    if version not in (1, 2):
+    if version not in (1, 2, 3):
         sys.exit('craft.py: snapshot format %d not understood' % version)
     found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'calls': []}
     c = Cursor(b, 56)
@@ -109,7 +109,7 @@ def parse(b):
                 found['lib_frames'].append(ret)
             if version == 1:
                 c.take(3)
-        if version == 2:
+        if version >= 2:
             for _ in range(c.u('I')):
                 c.take(1 + 8 * REG_COUNT)
                 found['ctx'].append(c.take(REG_COUNT))
