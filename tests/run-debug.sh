@@ -5,7 +5,9 @@
 #        MVM debug tests/debug/NAME.kar [$(cat NAME.args)] < NAME.cmd
 #    run from the repository root; its standard error must equal NAME.expect and its
 #    standard output NAME.out (when that file exists). In NAME.args, @TMP@ stands for a
-#    fresh temporary directory (for VFS images). UPDATE=1 rewrites the expectations.
+#    fresh temporary directory (for VFS images); in the transcripts, @ROOT@ stands for
+#    the repository's absolute path, which spawned host programs are named by.
+#    UPDATE=1 rewrites the expectations.
 # 2. The going-back property: for every golden program in tests/programs that runs
 #    cleanly without standard input or special options, a session that steps forward,
 #    goes back, dumps the state (ps, regs, stack, bt, mailboxes), goes back further and
@@ -38,7 +40,8 @@ session() {     # session NAME
     fi
     NO_COLOR=1 timeout 60 "$mvm" debug "$dir/$name.kar" "${args[@]}" < "$dir/$name.cmd" \
         > "$work/out" 2> "$work/err"
-    sed -i "s#$work#@TMP@#g" "$work/err" "$work/out"
+    # Spawned host programs are named by their absolute path: the clone's place is @ROOT@.
+    sed -i "s#$work#@TMP@#g; s#$root/#@ROOT@/#g" "$work/err" "$work/out"
     if [ "${UPDATE:-0}" = 1 ]; then
         cp "$work/err" "$dir/$name.expect"
         [ -s "$work/out" ] && cp "$work/out" "$dir/$name.out"

@@ -663,13 +663,23 @@ static DbgEvent advance(DbgEngine *e, uint64_t target, bool breaks)
     }
 }
 
+/* Each watch compares with the word's value where the machine stands now (after a move
+ * back, too): the next change is a change from here. */
+static void refresh_watches(DbgEngine *e)
+{
+    for (size_t i = 0; i < e->nbps; i++)
+        if (e->bps[i].watch)
+            e->bps[i].ok = read_word(e->vm, e->bps[i].pid, e->bps[i].addr, &e->bps[i].value);
+}
+
 static void finish_stop(DbgEngine *e, DbgEvent ev, DbgStop *st)
 {
     quiet(e, false);
+    refresh_watches(e);
     int bp = e->hit;
     int64_t fault_pid = e->fault_pid;
     e->fault_pid = 0;
-    if (ev == DBG_BREAKPOINT)   /* hits count stops, not replays */
+    if (ev == DBG_BREAKPOINT || ev == DBG_WATCH)   /* hits count stops, not replays */
         for (size_t i = 0; i < e->nbps; i++)
             e->bps[i].hits += e->bps[i].id == bp;
     dbg_where_now(e, st);
@@ -702,12 +712,22 @@ static bool watch_fired(DbgEngine *e, int64_t writer, DbgStop *st)
         st->new_value = ok ? v : -1;
         st->writer = writer;
         st->bp = bp->id;
-        bp->hits++;
         bp->ok = ok;
         bp->value = v;
         fired = true;
     }
     return fired;
+}
+
+/* Stop at the watch hit described in w. */
+static DbgEvent watch_stop(DbgEngine *e, const DbgStop *w, DbgStop *st)
+{
+    e->hit = w->bp;
+    finish_stop(e, DBG_WATCH, st);
+    st->watch_addr = w->watch_addr; st->watch_pid = w->watch_pid;
+    st->old_value = w->old_value; st->new_value = w->new_value;
+    st->writer = w->writer;
+    return DBG_WATCH;
 }
 
 typedef bool (*DonePred)(DbgEngine *e, const void *arg);
@@ -724,14 +744,8 @@ static DbgEvent step_until(DbgEngine *e, DonePred done, const void *arg, DbgStop
             finish_stop(e, ev, st);
             return ev;
         }
-        if (watch_fired(e, writer, &w)) {
-            e->hit = 0;
-            finish_stop(e, DBG_WATCH, st);
-            st->watch_addr = w.watch_addr; st->watch_pid = w.watch_pid;
-            st->old_value = w.old_value; st->new_value = w.new_value;
-            st->writer = w.writer; st->bp = w.bp;
-            return DBG_WATCH;
-        }
+        if (watch_fired(e, writer, &w))
+            return watch_stop(e, &w, st);
         p = dbg_next_process(e);
         if (done && done(e, arg)) {
             finish_stop(e, DBG_STEPPED, st);
@@ -813,6 +827,10 @@ DbgEvent dbg_back(DbgEngine *e, uint64_t n, DbgStop *st)
         st->event = DBG_FAILED;
         return ev;
     }
+    if (ev == DBG_INTERRUPTED) {
+        finish_stop(e, ev, st);
+        return ev;
+    }
     finish_stop(e, target == 0 ? DBG_AT_START : DBG_STEPPED, st);
     return st->event;
 }
@@ -827,28 +845,68 @@ static uint64_t count_hits(DbgEngine *e, size_t i, uint64_t limit)
     e->limit = limit;
     advance(e, limit, true);
     e->counting = false;
+    e->limit = 0;
     return e->nhits;
+}
+
+/* With watches: replay [saved point i, limit) one instruction at a time, counting what
+ * would have stopped a `continue` there (breakpoint hits, watched words changing) before
+ * limit. With stop_at > 0 stop at the stop_at-th (*ev and st say where). */
+static uint64_t survey_stepping(DbgEngine *e, size_t i, uint64_t limit, uint64_t stop_at,
+                                DbgEvent *ev, DbgStop *st)
+{
+    *ev = DBG_NO_HIT;
+    if (restore(e, i) != 0)
+        return 0;
+    refresh_watches(e);
+    uint64_t n = 0;
+    DbgStop w = { 0 };
+    while (!e->ended && e->vm->steps < limit) {
+        Proc *p = dbg_next_process(e);
+        int id = p ? breakpoint_at(e, p, p->pc) : 0;
+        if (id && ++n == stop_at) {
+            e->hit = id;
+            finish_stop(e, *ev = DBG_BREAKPOINT, st);
+            return n;
+        }
+        int64_t writer = p ? p->pid : 0;
+        if (advance(e, e->vm->steps + 1, false) == DBG_INTERRUPTED)
+            return n;
+        if (watch_fired(e, writer, &w) && e->vm->steps < limit && ++n == stop_at) {
+            *ev = watch_stop(e, &w, st);
+            return n;
+        }
+    }
+    return n;
 }
 
 DbgEvent dbg_rcontinue(DbgEngine *e, DbgStop *st)
 {
     uint64_t now = e->vm->steps;
-    bool was_ended = e->ended;
+    bool was_ended = e->ended, stepping = have_watches(e);
     uint64_t limit = now;
+    DbgEvent ev;
     for (size_t i = saved_before(e, now ? now - 1 : 0) + 1; i-- > 0; limit = e->saved[i].steps) {
-        uint64_t n = count_hits(e, i, limit);
+        uint64_t n = stepping ? survey_stepping(e, i, limit, 0, &ev, st) : count_hits(e, i, limit);
+        if (host_interrupted()) {
+            finish_stop(e, DBG_INTERRUPTED, st);
+            return DBG_INTERRUPTED;
+        }
         if (n == 0)
             continue;
+        if (stepping) {
+            survey_stepping(e, i, limit, n, &ev, st);
+            return ev;
+        }
         restore(e, i);
         e->hits_to_pass = n - 1;
         e->limit = limit;
-        DbgEvent ev = advance(e, limit, true);
+        ev = advance(e, limit, true);
         e->limit = 0;
         e->hits_to_pass = 0;
         finish_stop(e, ev, st);
         return ev;
     }
-    e->limit = 0;
     /* No earlier hit: go back to where we were. */
     if (was_ended)
         advance(e, UINT64_MAX, false);

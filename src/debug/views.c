@@ -521,8 +521,8 @@ void dbg_print_view(const cJSON *v, FILE *f)
         if (cJSON_GetArraySize(cJSON_GetObjectItem(v, "breaks")) == 0)
             fprintf(f, "no breakpoints or watches\n");
         cJSON_ArrayForEach(x, cJSON_GetObjectItem(v, "breaks"))
-            fprintf(f, "%" PRId64 " %s %s (hit %" PRId64 " times)\n", num(x, "id"), str(x, "kind"),
-                    str(x, "spec"), num(x, "hits"));
+            fprintf(f, "%" PRId64 " %s %s (hit %" PRId64 " time%s)\n", num(x, "id"), str(x, "kind"),
+                    str(x, "spec"), num(x, "hits"), num(x, "hits") == 1 ? "" : "s");
     } else if (strcmp(name, "stop") == 0) {
         print_stop(v, f);
     }

@@ -1,0 +1,6 @@
+b strings.strlen
+c
+bt
+c
+bt
+c

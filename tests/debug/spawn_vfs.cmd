@@ -1,0 +1,8 @@
+b first
+c
+p G5
+c
+rc
+p G5
+ps
+c
