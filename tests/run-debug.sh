@@ -15,6 +15,7 @@
 #    a fault stop), with saved points every 1..10 instructions, must show the state a
 #    session that stepped straight there shows, print exactly what `mvm run` prints
 #    (nothing twice) and end with the same status after the same instruction count.
+# 3. The terminal: see the end of this file.
 # Prints `debug: N passed, N failed`; exit status 1 if any failed.
 set -u
 set -f
@@ -148,6 +149,15 @@ while IFS= read -r f; do
     property "$f"
 done < <(find tests/programs -name '*.kar' -not -path '*/lib/*' | sort | while read -r f; do
     [ -e "$(dirname "$f")/.module" ] || echo "$f"; done)
+
+# 3. On a terminal (a pseudo-terminal): --tty, Ctrl-C interrupting `continue`, colours
+#    and NO_COLOR; a scripted session ended by SIGINT (tests/debug/tty/run.py).
+tty_out=$(python3 tests/debug/tty/run.py "$mvm" 2>&1)
+echo "$tty_out" | grep -v '^tty: [0-9]* passed'
+tty_pass=$(echo "$tty_out" | sed -n 's/^tty: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+tty_fail=$(echo "$tty_out" | sed -n 's/^tty: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+pass=$((pass + ${tty_pass:-0}))
+fail=$((fail + ${tty_fail:-1}))
 
 echo "debug: $pass passed, $fail failed"
 [ $fail -eq 0 ]

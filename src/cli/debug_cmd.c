@@ -296,6 +296,7 @@ int debug_session_run(Program *prog, const VmOptions *opt, int argc, char **argv
         rl_instream = s.in;
         rl_outstream = s.msg;
     }
+    host_catch_signals();   /* a host signal stops a move (engine.h DBG_INTERRUPTED) */
     DbgStop st;
     dbg_where_now(s.e, &st);
     st.event = DBG_AT_START;

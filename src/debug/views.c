@@ -233,6 +233,8 @@ cJSON *dbg_view_ps(DbgEngine *e)
         cJSON_AddNumberToObject(o, "pid", (double)p->pid);
         cJSON_AddNumberToObject(o, "parent", p->parent ? (double)p->parent->pid : 0);
         cJSON_AddStringToObject(o, "state", proc_state_name[p->state]);
+        /* Every process has the default nice until setPriority exists (SPEC 11). */
+        cJSON_AddNumberToObject(o, "nice", 0);
         cJSON_AddBoolToObject(o, "next", p == next);
         if (p->prog) {
             cJSON_AddStringToObject(o, "program", p->prog->path);
@@ -410,11 +412,12 @@ static void print_bt(const cJSON *v, FILE *f)
 static void print_ps(const cJSON *v, FILE *f)
 {
     const cJSON *p, *s;
-    fprintf(f, "  PID PARENT STATE     INSTRUCTIONS LINE  PROGRAM  PENDING\n");
+    fprintf(f, "  PID PARENT STATE     NICE INSTRUCTIONS LINE  PROGRAM  PENDING\n");
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(v, "processes")) {
-        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %12" PRId64 " %-5" PRId64 " %s",
+        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %4" PRId64 " %12" PRId64 " %-5" PRId64 " %s",
                 cJSON_IsTrue(cJSON_GetObjectItem(p, "next")) ? '>' : ' ', num(p, "pid"), num(p, "parent"),
-                str(p, "state"), num(p, "instructions"), num(p, "line"), *str(p, "program") ? str(p, "program") : "-");
+                str(p, "state"), num(p, "nice"), num(p, "instructions"), num(p, "line"),
+                *str(p, "program") ? str(p, "program") : "-");
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(p, "pending"))
             fprintf(f, " %s", s->valuestring);
         fputc('\n', f);

@@ -91,12 +91,16 @@ static size_t in_start, in_end;   /* buffered bytes: in_buf[in_start .. in_end) 
 static int    in_fd;              /* the descriptor read: 0, or the debugger's choice */
 static int    in_eof;             /* read(2) said end of input (or failed for good) */
 
-/* Wait until fd 0 can be read without blocking. Returns 0, or -1 when interrupted. */
+static int tape_on;
+
+/* Wait until fd 0 can be read without blocking. Returns 0, or -1 when interrupted. Under
+ * the debugger (the tape is on) a Ctrl-C does not cut the wait: the read would fail, and
+ * the history would depend on the moment of the Ctrl-C. The machine stops after the read. */
 static int wait_readable(void)
 {
     struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
     for (;;) {
-        if (host_stop_signal)
+        if (host_stop_signal && !(tape_on && host_stop_signal == SIGINT))
             return -1;
         int n = poll(&pfd, 1, WAIT_SLICE_MS);
         if (n > 0)
@@ -111,7 +115,6 @@ static int wait_readable(void)
  * tape up to its end before it reads anything new. */
 static char  *tape;
 static size_t tape_len, tape_cap, tape_pos;
-static int    tape_on;
 
 void host_stdin_use_fd(int fd)
 {
