@@ -10,8 +10,9 @@
  * count of instructions executed when it happened.
  *
  * What an instruction wrote is found by comparing the registers with a copy taken before
- * it ran (flags only when nothing else changed), plus the word a STORE wrote and the word
- * a PUSH added. Events that happen while an instruction's line is pending (a fork inside
+ * it ran (flags only when nothing else changed), plus the word a STORE or arraySet wrote,
+ * the word a PUSH added, and the block a STR or a system call filled (a string, an array,
+ * an allocated block: its first words). Events that happen while an instruction's line is pending (a fork inside
  * its SYSCALL) are queued behind it, so lines stay in the order things happened.
  */
 #include "trace.h"
@@ -27,9 +28,14 @@
 #include "../vm/errors.h"
 #include "../vm/fmt.h"
 #include "dump.h"
+#include "syscall_table.h"
 
 #define TEXT_SHOWN 60          /* characters of a statement shown (a STR literal can be huge) */
 #define LINE_MAX_BYTES 1024
+#define BLOCK_SHOWN 24         /* characters of a string, or words of an array, shown */
+
+/* A block of memory an instruction filled, and how to show it. */
+typedef enum BlockKind { BLOCK_NONE, BLOCK_STRING, BLOCK_ARRAY, BLOCK_WORDS } BlockKind;
 
 typedef struct Tracer {
     int64_t  only_pid;         /* --trace=PID, 0 = all */
@@ -42,6 +48,10 @@ typedef struct Tracer {
     uint32_t sp;
     bool     store;
     int64_t  store_addr;
+    BlockKind block;           /* a block at the address in register block_reg ... */
+    int      block_reg;
+    int64_t  block_words;      /* ... (BLOCK_WORDS: this many) */
+    bool     block_syscall;    /* ... only when the system call succeeded */
     char     line[LINE_MAX_BYTES];   /* everything but what it wrote */
     char     wrote[LINE_MAX_BYTES];
     /* Events held back behind the pending line. */
@@ -97,6 +107,47 @@ static size_t changed(const Tracer *t, const Proc *p, int lo, int hi, char *out,
     return n < cap ? n : cap - 1;
 }
 
+/* Append " [A..B]=..." for the block at addr: a string as text, an array as its count and
+ * first elements, other words as they are. */
+static size_t block_text(const Tracer *t, const Proc *p, int64_t addr, char *out, size_t cap, size_t n)
+{
+    Memory *m = (Memory *)&p->mem;
+    int64_t w, len = 0, count = t->block_words;
+    char text[BLOCK_SHOWN + 1], safe[4 * BLOCK_SHOWN + 8];
+    if (t->block == BLOCK_STRING) {
+        while (mem_read(m, addr + len, &w) == 0 && w != 0) {
+            if (len < BLOCK_SHOWN)
+                text[len] = (char)(w & 0xff);
+            len++;
+        }
+        text[len < BLOCK_SHOWN ? len : BLOCK_SHOWN] = 0;
+        safe_text(safe, sizeof safe, text);
+        char quoted[2 * sizeof safe], *q = quoted;   /* and \" for a quote inside */
+        for (const char *c = safe; *c; c++) {
+            if (*c == '"')
+                *q++ = '\\';
+            *q++ = *c;
+        }
+        *q = 0;
+        int k = snprintf(out + n, cap - n, " [%" PRId64 "..%" PRId64 "]=\"%s%s\"", addr, addr + len, quoted,
+                         len > BLOCK_SHOWN ? "..." : "");
+        return n + (k > 0 ? (size_t)k : 0);
+    }
+    if (t->block == BLOCK_ARRAY && mem_read(m, addr, &count) == 0)
+        count++;   /* the count word, then the elements */
+    int k = snprintf(out + n, cap - n, " [%" PRId64 "..%" PRId64 "]=", addr, addr + count - 1);
+    n += k > 0 ? (size_t)k : 0;
+    for (int64_t i = 0; i < count && i < BLOCK_SHOWN / 3 && n < cap; i++) {
+        if (mem_read(m, addr + i, &w) != 0)
+            break;
+        k = snprintf(out + n, cap - n, "%s%" PRId64, i ? "," : "", w);
+        n += k > 0 ? (size_t)k : 0;
+    }
+    if (count > BLOCK_SHOWN / 3 && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, ",...");
+    return n;
+}
+
 /* Settle what the pending instruction wrote, reading p as it is now. */
 static void settle(Tracer *t)
 {
@@ -106,8 +157,11 @@ static void settle(Tracer *t)
     t->p = NULL;
     size_t cap = sizeof t->wrote, n = changed(t, p, 0, REG_I1, t->wrote, cap, 0);
     int64_t w;
-    if (t->store && mem_read((Memory *)&p->mem, t->store_addr, &w) == 0)
+    if (t->store && (!t->block_syscall || p->reg[REG_I1 + 4] == 1) &&
+        mem_read((Memory *)&p->mem, t->store_addr, &w) == 0)
         n += (size_t)snprintf(t->wrote + n, cap - n, "%s[%" PRId64 "]=%" PRId64, n ? " " : "", t->store_addr, w);
+    else if (t->block && (!t->block_syscall || p->reg[REG_I1 + 4] == 1) && n < cap)
+        n = block_text(t, p, p->reg[t->block_reg], t->wrote, cap, n);
     else if (p->sp == t->sp + 1 && n < cap)
         n += (size_t)snprintf(t->wrote + n, cap - n, "%spush %" PRId64, n ? " " : "", p->stack[p->sp - 1]);
     if (n == 0)   /* only flags changed (a comparison that left R4 as it was, say) */
@@ -147,6 +201,37 @@ static void keep_order(VM *vm)
     }
 }
 
+/* Before in runs: the block it will fill, if any (settle shows it). */
+static void note_block(Tracer *t, const Proc *p, const Instr *in)
+{
+    t->block = BLOCK_NONE;
+    t->block_syscall = in->op == OP_SYSCALL;
+    t->block_reg = REG_R2;
+    if (in->op == OP_STR) {
+        t->block = BLOCK_STRING;
+        t->block_reg = in->a;
+        return;
+    }
+    if (in->op != OP_SYSCALL)
+        return;
+    switch (p->reg[REG_S1]) {
+    case SYS_READIO: case SYS_READFILE:
+        t->block = BLOCK_STRING;
+        break;
+    case SYS_LISTFILES: case SYS_FILEINFO: case SYS_CREATEARRAY: case SYS_LISTPROCESSES:
+        t->block = BLOCK_ARRAY;
+        break;
+    case SYS_ALLOC:
+        t->block = BLOCK_WORDS;
+        t->block_words = p->reg[REG_S2] > 0 ? p->reg[REG_S2] : 0;
+        break;
+    case SYS_ARRAYSET:   /* one word: array + 1 + index (the call checks the bounds) */
+        t->store = true;
+        t->store_addr = (int64_t)((uint64_t)p->reg[REG_S2] + 1 + (uint64_t)p->reg[REG_S3]);
+        break;
+    }
+}
+
 void trace_step(VM *vm, Proc *p, uint32_t pc)
 {
     Tracer *t = vm->tracer;
@@ -174,6 +259,7 @@ void trace_step(VM *vm, Proc *p, uint32_t pc)
     t->store = in->op == OP_STORE;
     if (t->store)
         t->store_addr = (int64_t)((uint64_t)(p->reg[in->b] + in->imm[1]) + (uint64_t)(p->reg[in->c] + in->imm[2]));
+    note_block(t, p, in);
     t->wrote[0] = 0;
     t->p = p;
     t->pending = true;
