@@ -87,6 +87,15 @@ cJSON *dbg_view_regs(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
     return v;
 }
 
+/* A 64-bit word as a JSON string of decimal digits: JSON numbers are doubles, which
+ * would lose the low bits of words beyond 2^53. */
+static cJSON *word_value(int64_t w)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%" PRId64, w);
+    return cJSON_CreateString(text);
+}
+
 /* One memory word of p as {"addr", "value"}, or {"addr", "error"} when unreadable. */
 static cJSON *word_json(Proc *p, int64_t addr)
 {
@@ -94,7 +103,7 @@ static cJSON *word_json(Proc *p, int64_t addr)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "addr", (double)addr);
     if (mem_read(&p->mem, addr, &w) == 0)
-        cJSON_AddNumberToObject(o, "value", (double)w);
+        cJSON_AddItemToObject(o, "value", word_value(w));
     else
         cJSON_AddStringToObject(o, "error", "not readable");
     return o;
@@ -156,7 +165,7 @@ cJSON *dbg_view_stack(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
     cJSON *v = new_view("stack"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
     for (uint32_t i = 0; i < p->sp; i++)
-        cJSON_AddItemToArray(list, cJSON_CreateNumber((double)p->stack[i]));
+        cJSON_AddItemToArray(list, word_value(p->stack[i]));
     cJSON_AddItemToObject(v, "stack", list);   /* bottom first */
     return v;
 }
@@ -266,7 +275,7 @@ cJSON *dbg_view_mailboxes(DbgEngine *e)
             cJSON_AddBoolToObject(end, "ended", m->ended[k]);
             cJSON *q = cJSON_AddArrayToObject(end, "queued");   /* oldest first */
             for (uint32_t j = 0; j < m->q[k].count; j++)
-                cJSON_AddItemToArray(q, cJSON_CreateNumber((double)m->q[k].buf[(m->q[k].head + j) % m->q[k].cap]));
+                cJSON_AddItemToArray(q, word_value(m->q[k].buf[(m->q[k].head + j) % m->q[k].cap]));
             cJSON_AddItemToObject(o, k ? "b" : "a", end);
         }
         cJSON_AddBoolToObject(o, "closed", m->closed);
@@ -326,8 +335,8 @@ cJSON *dbg_view_stop(const DbgStop *st)
     if (st->event == DBG_WATCH) {
         cJSON_AddNumberToObject(v, "addr", (double)st->watch_addr);
         cJSON_AddNumberToObject(v, "of", (double)st->watch_pid);
-        cJSON_AddNumberToObject(v, "old", (double)st->old_value);
-        cJSON_AddNumberToObject(v, "new", (double)st->new_value);
+        cJSON_AddItemToObject(v, "old", word_value(st->old_value));
+        cJSON_AddItemToObject(v, "new", word_value(st->new_value));
         cJSON_AddNumberToObject(v, "writer", (double)st->writer);
     }
     if (st->event == DBG_ENDED)
@@ -348,10 +357,13 @@ static const char *str(const cJSON *o, const char *k)
     return cJSON_IsString(i) ? i->valuestring : "";
 }
 
+/* A small number of a view (a PID, a line, a count), read back. */
 static int64_t num(const cJSON *o, const char *k)
 {
     const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(i) ? (int64_t)i->valuedouble : 0;
+    if (!cJSON_IsNumber(i) || !(i->valuedouble > -9e18 && i->valuedouble < 9e18))
+        return 0;
+    return (int64_t)i->valuedouble;
 }
 
 static bool has(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k) != NULL; }
@@ -387,7 +399,7 @@ static void print_words(const cJSON *v, FILE *f)
         if (has(w, "error"))
             fprintf(f, "[%" PRId64 "] %s\n", num(w, "addr"), str(w, "error"));
         else
-            fprintf(f, "[%" PRId64 "] = %" PRId64 "\n", num(w, "addr"), num(w, "value"));
+            fprintf(f, "[%" PRId64 "] = %s\n", num(w, "addr"), str(w, "value"));
     }
 }
 
@@ -435,7 +447,7 @@ static void print_mailboxes(const cJSON *v, FILE *f)
                     cJSON_IsTrue(cJSON_GetObjectItem(end, "ended")) ? " (ended)" : "");
             int n = 0;
             cJSON_ArrayForEach(q, cJSON_GetObjectItem(end, "queued"))
-                fprintf(f, "%s%" PRId64, n++ ? " " : "", (int64_t)q->valuedouble);
+                fprintf(f, "%s%s", n++ ? " " : "", cJSON_GetStringValue(q));
             fprintf(f, "]");
         }
         fputc('\n', f);
@@ -474,8 +486,8 @@ static void print_stop(const cJSON *v, FILE *f)
     if (strcmp(ev, "breakpoint") == 0)
         fprintf(f, "breakpoint %" PRId64 ": ", num(v, "id"));
     else if (strcmp(ev, "watch") == 0)
-        fprintf(f, "watch %" PRId64 ": [%" PRId64 "] of PID %" PRId64 " %" PRId64 " -> %" PRId64 " (by PID %" PRId64 "): ",
-                num(v, "id"), num(v, "addr"), num(v, "of"), num(v, "old"), num(v, "new"), num(v, "writer"));
+        fprintf(f, "watch %" PRId64 ": [%" PRId64 "] of PID %" PRId64 " %s -> %s (by PID %" PRId64 "): ",
+                num(v, "id"), num(v, "addr"), num(v, "of"), str(v, "old"), str(v, "new"), num(v, "writer"));
     else if (strcmp(ev, "start") == 0)
         fprintf(f, "at the start: ");
     else if (strcmp(ev, "no-hit") == 0)
@@ -508,7 +520,7 @@ void dbg_print_view(const cJSON *v, FILE *f)
         fprintf(f, "PID %" PRId64 " stack (%d words, bottom first):", num(v, "pid"),
                 cJSON_GetArraySize(cJSON_GetObjectItem(v, "stack")));
         cJSON_ArrayForEach(x, cJSON_GetObjectItem(v, "stack"))
-            fprintf(f, " %" PRId64, (int64_t)x->valuedouble);
+            fprintf(f, " %s", cJSON_GetStringValue(x));
         fputc('\n', f);
     } else if (strcmp(name, "bt") == 0) {
         print_bt(v, f);

@@ -15,4 +15,6 @@ p [600]
 rc
 c
 info breaks
+json print [600]
+json stack
 q
