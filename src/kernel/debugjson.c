@@ -156,6 +156,10 @@ static bool parse_line(const Loader *L, const char *key, uint32_t *line)
 /* Index the line actions by line (a counting sort of the (line, action) pairs). */
 static bool index_lines(const Loader *L, DebugScript *s, const uint32_t *lines, DebugAction *acts, size_t n)
 {
+    /* A file may name lineSpecific twice (JSON allows it): the last one wins, as it
+     * always did, and the index of an earlier one is freed rather than leaked. */
+    free(s->first);
+    free(s->acts);
     s->nlines = L->prog->units[0].nlines;
     s->first = calloc((size_t)s->nlines + 2, sizeof *s->first);
     s->acts = malloc((n + 1) * sizeof *s->acts);

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# run.sh [--target asm|snapshot] [--keep-going] [SECONDS] [-- LIBFUZZER-OPTIONS...] -
-# build and run a fuzzer: the assembler/VM (asm, the default) or the snapshot loader
-# (snapshot: fuzz_snapshot.c, what `mvm resume` reads).
+# run.sh [--target asm|snapshot|config|vfsimage|debugjson|debugcmd] [--keep-going] [SECONDS]
+#        [-- LIBFUZZER-OPTIONS...] - build and run one fuzzer, one per input format of mvm:
+#   asm        fuzz_asm.c        .kar programs: the assembler, then a short run (the default)
+#   snapshot   fuzz_snapshot.c   snapshots, what `mvm resume` reads
+#   config     fuzz_config.c     config.json (--config FILE)
+#   vfsimage   fuzz_vfsimage.c   VFS image files (--vfs FILE, `mvm vfs`)
+#   debugjson  fuzz_debugjson.c  debug.json (--debug FILE), then a short run with it
+#   debugcmd   fuzz_debugcmd.c   command scripts of a `mvm debug` session
 # run.sh --replay - build the harnesses and replay every regression input only.
 #
 #   tests/fuzz/run.sh          build build/fuzz/fuzz_asm, replay tests/fuzz/regressions/*,
@@ -12,6 +17,13 @@
 #                              fuzz the snapshot loader for 10 minutes (corpus
 #                              build/fuzz/corpus-snapshot, seeded with snapshots of
 #                              tests/snapshot/*.kar taken by ./mvm; regressions *.snap)
+#   tests/fuzz/run.sh --target config|vfsimage|debugjson|debugcmd 300
+#                              the same for another format; corpus build/fuzz/corpus-TARGET,
+#                              seeded (once) from: config: every *.json under tests/, the
+#                              JSON examples of docs/configuration.md and a few made here;
+#                              vfsimage: images made by ./mvm vfs; debugjson: the
+#                              debug.json files of the tests and docs/command-line.md;
+#                              debugcmd: tests/debug/*.cmd
 #   tests/fuzz/run.sh --replay the same, one verdict per input and the summary line
 #                              `fuzzreplay: N passed, N failed` (tests/run-fuzzreplay.sh,
 #                              part of make test)
@@ -26,14 +38,17 @@
 # time) and an in-memory VFS. The working corpus is build/fuzz/corpus, seeded from
 # tests/programs/**/*.kar and examples/*.kar; crash inputs land in build/fuzz/artifacts/.
 # Keep a crash input as tests/fuzz/regressions/NAME.kar (or, when it makes a valid golden
-# test with expect directives, under tests/programs/regression/); a snapshot loader
-# crash input as tests/fuzz/regressions/NAME.snap.
+# test with expect directives, under tests/programs/regression/); a crash input of another
+# target under the extension below.
 #
 # Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
-# fuzz_snapshot; a harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped
-# with a note. The MVM sources are compiled once into build/fuzz/obj (in parallel, again
-# only when a source or header changed) and linked with each harness and the virtual clock
-# (vclock.c: weak, so a harness may bring its own).
+# fuzz_snapshot, .cfg.json to fuzz_config, .fs to fuzz_vfsimage, .dbg.json to
+# fuzz_debugjson, .cmd to fuzz_debugcmd (two kinds of JSON, so two double extensions); a
+# harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped with a note.
+# --replay builds each harness that has a regression input. The MVM sources are compiled
+# once into build/fuzz/obj (in parallel, again only when a source or header changed) and
+# linked with each harness and the virtual clock (vclock.c: weak, so a harness may bring
+# its own).
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
 
@@ -42,7 +57,10 @@ if [ "${1:-}" = --target ]; then
     target=${2:-}
     shift 2
 fi
-case $target in asm|snapshot) ;; *) echo "usage: $0 [--target asm|snapshot] ..." >&2; exit 2 ;; esac
+case $target in
+    asm|snapshot|config|vfsimage|debugjson|debugcmd) ;;
+    *) echo "usage: $0 [--target asm|snapshot|config|vfsimage|debugjson|debugcmd] ..." >&2; exit 2 ;;
+esac
 keep_going=0
 replay_only=0
 case ${1:-} in
@@ -61,7 +79,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 out=build/fuzz
 corpus=$out/corpus
-[ "$target" = snapshot ] && corpus=$out/corpus-snapshot
+[ "$target" != asm ] && corpus=$out/corpus-$target
 mkdir -p "$corpus" "$out/artifacts" "$out/run"
 
 CC=${CC:-clang}
@@ -123,6 +141,10 @@ harness_for() {
     case $1 in
         *.kar) echo fuzz_asm ;;
         *.snap) echo fuzz_snapshot ;;
+        *.cfg.json) echo fuzz_config ;;
+        *.dbg.json) echo fuzz_debugjson ;;
+        *.fs) echo fuzz_vfsimage ;;
+        *.cmd) echo fuzz_debugcmd ;;
         *) echo "" ;;
     esac
 }
@@ -131,20 +153,73 @@ build_objects || exit 2
 build_harness "fuzz_$target" || exit 2
 bin=$root/$out/fuzz_$target$suffix
 
+# The ```json blocks of a Markdown file, one seed file each (named PREFIX-N).
+json_blocks() {
+    awk -v p="$2" '/^```json/ { n++; f = p "-" n; next } /^```/ { f = "" } f { print > f }' "$1"
+}
+
+# A few config.json files no test has: every key, wrong types, huge numbers, deep nesting.
+hand_made_configs() {
+    printf '{"stackSize": 64, "memorySize": 4096, "heapStart": 1024, "quantum": 3, "hertz": 0, "callDepth": 32, "maxProcesses": 8, "mailboxCapacity": 4}\n' >"$1-all"
+    printf '{"locations": [{"requirement": "vfs", "path": "a.fs"}, {"requirement": "stdlib", "path": "."}, {"requirement": "debug", "path": "d.json"}, {"requirement": "helpInfo", "path": "h"}]}\n' >"$1-locations"
+    printf '{"stackSize": "64", "quantum": 1.5, "memorySize": true, "locations": {"vfs": 1}}\n' >"$1-types"
+    printf '{"memorySize": 9223372036854775807, "quantum": -9223372036854775808, "hertz": 1e300, "callDepth": 18446744073709551616}\n' >"$1-huge"
+    printf '{"stackSiz": 1, "quantm": 2, "locations": [{"requirement": "vfs"}, {"path": 3}, 7]}\n' >"$1-unknown"
+    printf '%0.s[' $(seq 300) >"$1-deep"
+}
+
 # Seeds: copy once (libFuzzer names corpus files by content hash, so copies are harmless).
-# Only fuzzing needs them.
-if [ "$secs" -gt 0 ] && [ "$target" = asm ]; then
-    for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
-        cp -n "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
-    done
-elif [ "$secs" -gt 0 ] && [ -x ./mvm ] && [ -z "$(ls "$corpus")" ]; then
-    # Real snapshots: every program of the snapshot suite, saved at a few points.
-    for f in tests/snapshot/*.kar; do
-        for k in 5 40 150; do
-            ./mvm run "$f" --snapshot-every "$k" --snapshot "$corpus/seed-$(basename "$f" .kar)-$k.snap" \
-                --max-steps $((k + 1)) >/dev/null 2>&1 </dev/null
+# Only fuzzing needs them; every target but asm seeds an empty corpus only.
+seed_corpus() {
+    local f k img
+    case $target in
+    asm)
+        for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
+            cp -n "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+        done ;;
+    snapshot)
+        [ -x ./mvm ] || return 0
+        # Real snapshots: every program of the snapshot suite, saved at a few points.
+        for f in tests/snapshot/*.kar; do
+            for k in 5 40 150; do
+                ./mvm run "$f" --snapshot-every "$k" --snapshot "$corpus/seed-$(basename "$f" .kar)-$k.snap" \
+                    --max-steps $((k + 1)) >/dev/null 2>&1 </dev/null
+            done
+        done ;;
+    config)
+        for f in $(find tests -name '*.json' ! -path 'tests/fuzz/*'); do
+            cp "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')"
         done
-    done
+        json_blocks docs/configuration.md "$corpus/seed-doc"
+        hand_made_configs "$corpus/seed-hand" ;;
+    debugjson)
+        for f in $(find tests -name '*.json' \( -path '*debug*' -o -name 'debug*' \) ! -path 'tests/fuzz/*'); do
+            cp "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')"
+        done
+        json_blocks docs/command-line.md "$corpus/seed-doc" ;;
+    debugcmd)
+        for f in tests/debug/*.cmd; do
+            cp "$f" "$corpus/seed-$(basename "$f")"
+        done ;;
+    vfsimage)
+        [ -x ./mvm ] || return 0
+        # Whole images (they start with SQLite's magic); the empty input is the harness's
+        # own image unpatched.
+        : >"$corpus/seed-patch-none"
+        printf 'hello\n' >"$out/seed.txt"
+        img=$corpus/seed-tree.fs
+        ./mvm vfs --vfs "$img" mkdir /d && ./mvm vfs --vfs "$img" mkdir /d/e &&
+            ./mvm vfs --vfs "$img" put "$out/seed.txt" /d/f && ./mvm vfs --vfs "$img" put "$out/seed.txt" /g &&
+            ./mvm vfs --vfs "$img" chmod 1 /d/e && ./mvm vfs --vfs "$img" chmod 0 /g
+        ./mvm vfs --vfs "$corpus/seed-one.fs" mkdir /x
+        head -c 9000 /dev/zero | tr '\0' 'z' >"$out/seed-big.txt"
+        ./mvm vfs --vfs "$corpus/seed-big.fs" put "$out/seed-big.txt" /big
+        rm -f "$corpus"/*.fs-wal "$corpus"/*.fs-shm "$out/seed.txt" "$out/seed-big.txt" ;;
+    esac >/dev/null 2>&1 </dev/null
+}
+
+if [ "$secs" -gt 0 ] && { [ "$target" = asm ] || [ -z "$(ls "$corpus")" ]; }; then
+    seed_corpus
 fi
 
 # Host programs for exec and spawn (SPEC 10: paths relative to PID 1's program, which the
@@ -204,9 +279,12 @@ fi
 fuzz_fail=0
 if [ "$secs" -gt 0 ]; then
     # Run from an empty directory: programs may name host .kar files relative to theirs.
-    # Snapshots are larger than programs; the dictionary is .kar syntax.
+    # Snapshots and images are larger than programs; the dictionary is .kar syntax.
     extra=(-max_len=4096 "-dict=$root/tests/fuzz/kar.dict")
-    [ "$target" = snapshot ] && extra=(-max_len=65536)
+    case $target in
+        snapshot|vfsimage) extra=(-max_len=65536) ;;   # whole files
+        config|debugjson|debugcmd) extra=(-max_len=4096) ;;
+    esac
     (cd "$out/run" && "$bin" "${extra[@]}" -max_total_time="$secs" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 "-artifact_prefix=$root/$out/artifacts/" \
         "$@" "$root/$corpus" >"$root/$out/fuzz-$target.log" 2>&1 </dev/null) || fuzz_fail=1
