@@ -63,7 +63,7 @@ typedef struct Assembler {
     bool              oom;      /* memory ran out: the assembly fails */
     UnitCtx          *u;        /* the unit being assembled */
     /* capacities of the growing Program arrays */
-    size_t            code_cap, units_cap, calls_cap, strings_cap, text_cap;
+    size_t            code_cap, units_cap, calls_cap, strings_cap, text_cap, labels_cap;
 } Assembler;
 
 /* Assemble `len` bytes of `src` as a new unit of as->prog and return its index; errors go

@@ -74,6 +74,20 @@ static void *reserve(void *arr, size_t *cap, size_t need, size_t size)
 #define RESERVE(ptr, cap, need) \
     ({ void *q_ = reserve((ptr), (cap), (need), sizeof *(ptr)); if (q_) (ptr) = q_; q_ != NULL; })
 
+/* Record a label in the Program's label table (program.h), in the order defined. */
+static bool keep_label(Assembler *as, const char *name, size_t len)
+{
+    Program *p = as->prog;
+    char *copy = strndup(name, len);
+    if (!copy || !RESERVE(p->labels, &as->labels_cap, p->nlabels + 1)) {
+        free(copy);
+        as->oom = true;
+        return false;
+    }
+    p->labels[p->nlabels++] = (ProgLabel){ copy, as->u->index, as->u->lineno };
+    return true;
+}
+
 /* Append a statement's text (plus its NUL) to the text pool; NUL bytes in it become '?'.
  * Returns its offset, or UINT32_MAX when memory ran out. */
 static uint32_t add_text(Assembler *as, const char *s, size_t n)
@@ -732,6 +746,8 @@ static bool define_label(Assembler *as, const Token *t)
     }
     /* Reported, but the label stays defined and the statement after it is still checked,
      * so uses of the label do not each add an error of their own. */
+    if (r == 0 && !keep_label(as, t->text, t->len))
+        return false;
     if (r > 0)
         error_at(as, t->col, "duplicate label %s (first defined on line %u)", q, old->line);
     else if (register_shaped(t->text, t->len))

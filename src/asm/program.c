@@ -3,7 +3,8 @@
  *
  * Everything a Program points to is owned by it and allocated with malloc, each array
  * and string separately: path, code, info, units (and each unit's path, name and
- * line_pc), calls, strings (and each literal's bytes) and text_pool. Whoever builds a
+ * line_pc), calls, strings (and each literal's bytes), text_pool and labels (and each
+ * name). Whoever builds a
  * Program (the assembler, the .mar loader) must keep to that, so that program_release
  * can free any of them, complete or half-built.
  */
@@ -43,6 +44,9 @@ void program_release(Program *p)
     }
     for (uint32_t i = 0; i < p->nstrings; i++)
         free(p->strings[i].bytes);
+    for (uint32_t i = 0; i < p->nlabels; i++)
+        free(p->labels[i].name);
+    free(p->labels);
     free(p->units);
     free(p->strings);
     free(p->calls);
@@ -78,6 +82,12 @@ bool program_same(const Program *a, const Program *b)
     for (uint32_t i = 0; i < a->nstrings; i++)
         if (a->strings[i].len != b->strings[i].len ||
             !same_bytes(a->strings[i].bytes, b->strings[i].bytes, a->strings[i].len))
+            return false;
+    if (a->nlabels != b->nlabels)
+        return false;
+    for (uint32_t i = 0; i < a->nlabels; i++)
+        if (a->labels[i].unit != b->labels[i].unit || a->labels[i].line != b->labels[i].line ||
+            !same_string(a->labels[i].name, b->labels[i].name))
             return false;
     for (uint32_t i = 0; i < a->nunits; i++) {
         const Unit *u = &a->units[i], *v = &b->units[i];

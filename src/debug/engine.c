@@ -220,26 +220,13 @@ static const char *parse_cond(char *text, Cond *c)
 
 /* ---------------------------------------------------------------- resolving locations */
 
-/* The line a label of the main program names: the line where `LABEL:` opens it. 0 when
- * there is none. The program keeps no label table, so read its source. */
-static uint32_t label_line(const char *path, const char *label)
+/* The line a label of the main program names, 0 when there is none. */
+static uint32_t label_line(const Program *prog, const char *label)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char buf[4096];
-    size_t n = strlen(label);
-    uint32_t line = 0, found = 0;
-    while (!found && fgets(buf, sizeof buf, f)) {
-        line++;
-        const char *s = buf;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (strncmp(s, label, n) == 0 && s[n] == ':')
-            found = line;
-    }
-    fclose(f);
-    return found;
+    for (uint32_t i = 0; prog && i < prog->nlabels; i++)
+        if (prog->labels[i].unit == 0 && strcmp(prog->labels[i].name, label) == 0)
+            return prog->labels[i].line;
+    return 0;
 }
 
 /* The instruction index bp names in prog, or UINT32_MAX when prog has no such place. */
@@ -298,7 +285,7 @@ static const char *resolve_place(DbgEngine *e, Bp *bp, const char *where)
         for (uint32_t u = 1; prog && u < prog->nunits && !bp->fn; u++)
             if (strcmp(prog->units[u].name, where) == 0 && !(bp->fn = strdup(where)))
                 return "out of memory";
-        if (!bp->fn && !(bp->line = label_line(e->main_path, where)))
+        if (!bp->fn && !(bp->line = label_line(prog, where)))
             return strchr(where, '.') ? "no such label, and the program calls no such function"
                                       : "no such label";
     }

@@ -89,6 +89,15 @@ typedef struct Unit {
                              when none), so jumps and handleSignals resolve in O(1) */
 } Unit;
 
+/* A label as defined: the line it names in its unit. The interpreter never needs them
+ * (jumps are resolved); the disassembler, the debugger's `break LABEL` and bytecode
+ * files do. */
+typedef struct ProgLabel {
+    char    *name;
+    uint32_t unit;        /* index into Program.units */
+    uint32_t line;        /* the line it stands on */
+} ProgLabel;
+
 typedef struct Program {
     int        refs;      /* processes running it (fork shares, exec/exit drop) */
     char      *path;      /* the main file's path as given */
@@ -99,6 +108,7 @@ typedef struct Program {
     CallSite  *calls;     uint32_t ncalls;
     StrLit    *strings;   uint32_t nstrings;
     char      *text_pool; size_t   text_len;
+    ProgLabel *labels;    uint32_t nlabels;   /* by unit, then line, then as defined */
 } Program;
 
 /* Text of instruction i as written (for diagnostics). */
