@@ -75,11 +75,18 @@ Program *asm_assemble_file(const char *path, const AsmOptions *opt, FILE *diag, 
 Program *asm_assemble_source(const char *path, const char *src, size_t len,
                              const AsmOptions *opt, FILE *diag, int *nerrors);
 
+/* A program file of either kind (load.c): bytecode (.mar, by its magic number, verified)
+ * or source (assembled as above). The same results and messages as those two. */
+Program *asm_load_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors);
+Program *asm_load_bytes(const char *path, const char *data, size_t len, const AsmOptions *opt,
+                        FILE *diag, int *nerrors);
+
 /* `mvm tokenise`: one line per instruction: its line, mnemonic and each operand with its
  * kind (register, literal, label/target, string, type, topic). */
 void asm_print_tokens(const Program *p, FILE *out);
 
-/* `mvm disasm`: the decoded program with line numbers, in source syntax. */
+/* `mvm disasm`: the main program again as source, line for line, labels restored, each
+ * statement with its decoded form in a comment; it assembles back to the same program. */
 void disasm_print(const Program *p, FILE *out);
 
 /* The Levenshtein-closest mnemonic for a near miss, or NULL when none is close (and for

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "asm.h"
 #include "diag.h"
@@ -371,33 +372,61 @@ static void dis_operand(const Program *p, uint32_t i, const Written *w, char let
     }
 }
 
+/* The decoded form of instruction i after "; = " on its line, when it says more than the
+ * statement as written (a name's value, a jump's target line, an omitted destination). */
+static void print_decoded(const Program *p, uint32_t i, Lexer *lx, FILE *out)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return;
+    const Instr *in = &p->code[i];
+    Written w;
+    split_text(p, i, lx, &w);
+    fputs(op_info[in->op].mnemonic, m);
+    char note[96] = "";
+    const char *letters = op_info[in->op].operands;
+    for (int k = 0; letters[k] && k < 3 + 1; k++)
+        if (dis_present(in, letters, k))
+            dis_operand(p, i, &w, (char)toupper((unsigned char)letters[k]), k, m, note, sizeof note);
+    if (note[0])
+        fprintf(m, " (%s)", note);
+    fclose(m);
+    if (text && strcasecmp(text, program_text(p, i)) != 0)
+        fprintf(out, "  ; = %s", text);
+    free(text);
+}
+
+/* The main unit again as source: line L of the output is line L of the source, each
+ * statement as written at its column, its labels before it; comments are gone, and each
+ * statement gets one saying what it decoded to. So the text assembles back to the same
+ * program (the same code, lines, columns, texts and labels): see docs/bytecode.md. */
 void disasm_print(const Program *p, FILE *out)
 {
+    if (p->nunits == 0 || !p->units[0].line_pc)
+        return;
+    const Unit *u = &p->units[0];
     Lexer lx;
     lex_init(&lx);
-    uint32_t unit = UINT32_MAX;
-    for (uint32_t i = 0; i < p->ncode; i++) {
-        const Instr *in = &p->code[i];
-        const InstrInfo *info = &p->info[i];
-        if (p->nunits > 1 && info->unit != unit && info->unit < p->nunits) {
-            unit = info->unit;
-            fprintf(out, "; unit %u: %s (%s)\n", unit, p->units[unit].name, p->units[unit].path);
+    uint32_t next_label = 0;
+    for (uint32_t line = 1; line <= u->nlines; line++) {
+        unsigned col = 1;
+        while (next_label < p->nlabels && p->labels[next_label].unit == 0 && p->labels[next_label].line < line)
+            next_label++;
+        for (; next_label < p->nlabels && p->labels[next_label].unit == 0 &&
+               p->labels[next_label].line == line; next_label++) {
+            int k = fprintf(out, "%s%s:", col > 1 ? " " : "", p->labels[next_label].name);
+            col += k > 0 ? (unsigned)k : 0;
         }
-        if (in->op >= OP_END) {
-            fprintf(out, "%4u  (end)\n", info->line);
-            continue;
+        uint32_t i = u->line_pc[line];
+        if (i < u->end && i < p->ncode && p->info[i].line == line && p->code[i].op < OP_END) {
+            unsigned at = p->info[i].col;
+            if (col > 1 && col >= at)
+                at = col + 1;   /* cannot happen for an assembled program */
+            fprintf(out, "%*s%s", (int)(at - col), "", program_text(p, i));
+            print_decoded(p, i, &lx, out);
         }
-        Written w;
-        split_text(p, i, &lx, &w);
-        fprintf(out, "%4u  %s", info->line, op_info[in->op].mnemonic);
-        char note[96] = "";
-        const char *letters = op_info[in->op].operands;
-        for (int k = 0; letters[k] && k < 3 + 1; k++)
-            if (dis_present(in, letters, k))
-                dis_operand(p, i, &w, (char)toupper((unsigned char)letters[k]), k, out,
-                            note, sizeof note);
-        if (note[0])
-            fprintf(out, "  ; %s", note);
         fputc('\n', out);
     }
     lex_free(&lx);

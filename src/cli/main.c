@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "../asm/asm.h"
+#include "../asm/bytecode.h"
+#include "../host/hostfile.h"
 #include "../kernel/debugjson.h"
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
@@ -49,8 +51,21 @@ typedef struct Cli {
     const char *help_topic;
     const char *input_path;       /* mvm debug --input FILE: the program's standard input */
     bool        tty;              /* mvm debug --tty: the debugger on the terminal */
+    const char *output_path;      /* mvm compile -o FILE.mar */
     uint64_t    save_interval;    /* mvm debug --save-interval N (0: the default) */
 } Cli;
+
+/* Whether the file at path starts with the bytecode magic number (unreadable: no). */
+static bool is_bytecode_file(const char *path)
+{
+    uint8_t head[16];
+    int fd;
+    if (host_open_regular(path, &fd) != 0)
+        return true;   /* let the loader report why it cannot be read (a FIFO: never waited on) */
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    return mar_has_magic(head, n > 0 ? (size_t)n : 0);
+}
 
 static void usage(FILE *out)
 {
@@ -166,6 +181,11 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
                 return bad_usage("%s expects a file name", a);
             cli->vfs_path = val;
             i++;
+        } else if (strcmp(a, "-o") == 0 && strcmp(cli->command, "compile") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name (the .mar to write)", a);
+            cli->output_path = val;
+            i++;
         } else if (strcmp(a, "--tty") == 0 && strcmp(cli->command, "debug") == 0) {
             cli->tty = true;
         } else if (strcmp(a, "--save-interval") == 0 && strcmp(cli->command, "debug") == 0) {
@@ -277,8 +297,9 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
-/* Assemble the program named on the command line. Its user modules are looked up on the
- * host, beside it, inside its directory (which becomes PID 1's directory). */
+/* The program named on the command line: bytecode (by its magic number) or source,
+ * assembled with its user modules looked up on the host, beside it, inside its directory
+ * (which becomes PID 1's directory). */
 static Program *assemble(const Cli *cli)
 {
     const char *slash = strrchr(cli->file, '/');
@@ -291,7 +312,7 @@ static Program *assemble(const Cli *cli)
     HostModules modules;
     asm_host_modules(&modules, base);
     AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib, .modules = &modules.provider };
-    Program *p = asm_assemble_file(cli->file, &opt, stderr, NULL);
+    Program *p = asm_load_file(cli->file, &opt, stderr, NULL);
     free(base);
     return p;
 }
@@ -445,6 +466,52 @@ static int cmd_resume(Cli *cli)
     return status;
 }
 
+/* FILE.kar -> FILE.mar beside it (any other name gets .mar added). */
+static char *default_output(const char *src)
+{
+    size_t n = strlen(src);
+    char *out = malloc(n + 5);
+    if (!out)
+        return NULL;
+    memcpy(out, src, n + 1);
+    if (n > 4 && strcmp(src + n - 4, ".kar") == 0)
+        n -= 4;
+    strcpy(out + n, ".mar");
+    return out;
+}
+
+/* mvm compile FILE.kar [-o FILE.mar]: assemble (every error reported, as check does) and
+ * write the bytecode. */
+static int cmd_compile(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program? usage: mvm compile FILE.kar [-o FILE.mar]", cli->command);
+    Program *prog = assemble(cli);
+    if (!prog)
+        return EXIT_USAGE;
+    char *dflt = cli->output_path ? NULL : default_output(cli->file);
+    const char *out = cli->output_path ? cli->output_path : dflt;
+    int st = out && mar_write_file(prog, out, stderr) == 0 ? 0 : 1;
+    if (!out)
+        fprintf(stderr, "mvm: %s: out of memory\n", cli->file);
+    free(dflt);
+    program_release(prog);
+    return st;
+}
+
+/* mvm disasm FILE.mar|FILE.kar: the program again as source (disasm.c). */
+static int cmd_disasm(Cli *cli)
+{
+    if (!cli->file)
+        return bad_usage("%s: which program? usage: mvm disasm FILE.mar|FILE.kar", cli->command);
+    Program *prog = assemble(cli);
+    if (!prog)
+        return EXIT_USAGE;
+    disasm_print(prog, stdout);
+    program_release(prog);
+    return 0;
+}
+
 static int cmd_check(Cli *cli, bool print_tokens)
 {
     if (!cli->file)
@@ -501,12 +568,20 @@ int main(int argc, char **argv)
     Cli cli = { .command = cmd };
     int status;
     apply_budget_knob();
-    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "check") == 0 ||
-        strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0 || strcmp(cmd, "debug") == 0) {
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "irun") == 0 || strcmp(cmd, "crun") == 0 ||
+        strcmp(cmd, "check") == 0 || strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0 ||
+        strcmp(cmd, "debug") == 0 || strcmp(cmd, "compile") == 0 || strcmp(cmd, "disasm") == 0) {
         status = load_configuration(&cli, argc - 2, argv + 2);
+        if (status == 0 && strcmp(cmd, "crun") == 0 && cli.file && !is_bytecode_file(cli.file))
+            status = bad_usage("crun: %s is not an MVM bytecode file (mvm compile makes one; mvm run takes "
+                               "source)", cli.file);
         if (status == 0) {
             if (strcmp(cmd, "check") == 0)
                 status = cmd_check(&cli, false);
+            else if (strcmp(cmd, "compile") == 0)
+                status = cmd_compile(&cli);
+            else if (strcmp(cmd, "disasm") == 0)
+                status = cmd_disasm(&cli);
             else if (strncmp(cmd, "token", 5) == 0)
                 status = cmd_check(&cli, true);
             else if (strcmp(cmd, "debug") == 0)

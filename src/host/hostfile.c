@@ -101,7 +101,7 @@ int host_read_file(const char *path, size_t max, char **data, size_t *len)
 bool host_path_allowed(const char *rel)
 {
     size_t n = strlen(rel);
-    if (n < 5 || strcmp(rel + n - 4, ".kar") != 0 || rel[0] == '/')
+    if (n < 5 || (strcmp(rel + n - 4, ".kar") != 0 && strcmp(rel + n - 4, ".mar") != 0) || rel[0] == '/')
         return false;
     int depth = 0;
     for (const char *s = rel; *s;) {

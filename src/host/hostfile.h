@@ -8,7 +8,7 @@
  *      VFS image) and every program or module a guest makes mvm read is opened with
  *      host_open_regular, which never blocks and refuses anything but a regular file.
  *   2. Escaping: a guest names host programs (spawn, exec) relative to the directory of
- *      PID 1's program. host_path_allowed applies the lexical rules (ends in .kar, not
+ *      PID 1's program. host_path_allowed applies the lexical rules (ends in .kar or .mar, not
  *      absolute, never climbs out); host_open_within then resolves every symbolic link
  *      and refuses a file whose real path is not inside the real path of that directory.
  *
@@ -43,8 +43,9 @@ int host_read_fd(int fd, size_t max, char **data, size_t *len);
 /* host_open_regular + host_read_fd. */
 int host_read_file(const char *path, size_t max, char **data, size_t *len);
 
-/* The lexical rules for a guest-chosen host program path: ends in ".kar", is relative,
- * and never climbs above the directory it is relative to. */
+/* The lexical rules for a guest-chosen host program path: ends in ".kar" or ".mar"
+ * (source or bytecode), is relative, and never climbs above the directory it is relative
+ * to. */
 bool host_path_allowed(const char *rel);
 
 /* Open path, which must lie inside directory base once every symbolic link in either is

@@ -24,15 +24,17 @@
 #include "syscall.h"
 #include "vfs_hook.h"
 
-/* Assemble a program's text; modules come through `modules` (the store the text came
- * from). Returns 0, 25 for assembly errors (already printed), or 9 when a module was
- * refused (a host module leading out of PID 1's directory: a file access, not a format). */
+/* Assemble a program's text, or decode it when it is bytecode (a .mar needs no modules);
+ * modules come through `modules` (the store the text came from). Returns 0, 25 for
+ * assembly errors or a bytecode file that does not verify (already printed), or 9 when a
+ * module was refused (a host module leading out of PID 1's directory: a file access, not
+ * a format). */
 static int assemble(VM *vm, const char *path, const char *src, size_t len,
                     const SourceProvider *modules, const bool *refused, Program **out)
 {
     fflush(vm->out);
     AsmOptions opt = { .stdlib_dir = vm->opt.stdlib_dir, .modules = modules };
-    *out = asm_assemble_source(path, src, len, &opt, vm->err, NULL);
+    *out = asm_load_bytes(path, src, len, &opt, vm->err, NULL);   /* source or bytecode */
     if (*out)
         return 0;
     return refused && *refused ? ERR_FILE_ACCESS : ERR_INVALID_FORMAT;
