@@ -3,7 +3,8 @@
 #
 # Suites: unit (cmocka binaries in BUILD_DIR/tests), golden programs (tests/programs and
 # examples/) with BUILD_DIR/mvm, the golden programs again with SWITCH_MVM (the same
-# interpreter built with switch dispatch) when given, robustness, and any further suite
+# interpreter built with switch dispatch) when given, and again through bytecode
+# (compile + crun), robustness, and any further suite
 # script that exists (tests/run-docs.sh). Each prints its own
 # `SUITE: N passed, N failed` line; the last line is the total `N passed, N failed`.
 # Exit status 1 if any suite failed.
@@ -56,6 +57,9 @@ if [ -n "$switch_mvm" ]; then
     run_suite golden-switch bash -c '"$1" "$2" tests/programs examples | sed "s/^golden:/golden-switch:/"' _ \
         "$here/run-golden.sh" "$switch_mvm"
 fi
+# The golden programs once more through bytecode: compile, then crun (issue 10).
+run_suite golden-crun bash -c 'GOLDEN_CRUN=1 "$1" "$2" tests/programs examples | sed "s/^golden:/golden-crun:/"' _ \
+    "$here/run-golden.sh" "$mvm"
 run_suite robustness "$here/robustness.sh" "$mvm"
 # Further suites, when present: each takes MVM and prints its own summary line.
 for s in "$here"/run-*.sh; do

@@ -55,18 +55,6 @@ typedef struct Cli {
     uint64_t    save_interval;    /* mvm debug --save-interval N (0: the default) */
 } Cli;
 
-/* Whether the file at path starts with the bytecode magic number (unreadable: no). */
-static bool is_bytecode_file(const char *path)
-{
-    uint8_t head[16];
-    int fd;
-    if (host_open_regular(path, &fd) != 0)
-        return true;   /* let the loader report why it cannot be read (a FIFO: never waited on) */
-    ssize_t n = read(fd, head, sizeof head);
-    close(fd);
-    return mar_has_magic(head, n > 0 ? (size_t)n : 0);
-}
-
 static void usage(FILE *out)
 {
     help_print_overview(out);
@@ -297,6 +285,22 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
+/* mvm crun: the file must be bytecode (anything else: "FILE: error: offset 0: ..."). */
+static Program *load_bytecode(const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int err = host_read_file(path, MAX_SOURCE_BYTES, &buf, &len);
+    if (err) {
+        fprintf(stderr, "%s: error: cannot read: %s\n", path,
+                err == HOST_TOO_LARGE ? "file too large" : host_error_text(err));
+        return NULL;
+    }
+    Program *p = mar_decode(path, (const uint8_t *)buf, len, stderr);
+    free(buf);
+    return p;
+}
+
 /* The program named on the command line: bytecode (by its magic number) or source,
  * assembled with its user modules looked up on the host, beside it, inside its directory
  * (which becomes PID 1's directory). */
@@ -312,7 +316,8 @@ static Program *assemble(const Cli *cli)
     HostModules modules;
     asm_host_modules(&modules, base);
     AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib, .modules = &modules.provider };
-    Program *p = asm_load_file(cli->file, &opt, stderr, NULL);
+    Program *p = strcmp(cli->command, "crun") == 0 ? load_bytecode(cli->file)
+                                                   : asm_load_file(cli->file, &opt, stderr, NULL);
     free(base);
     return p;
 }
@@ -572,9 +577,6 @@ int main(int argc, char **argv)
         strcmp(cmd, "check") == 0 || strcmp(cmd, "tokenise") == 0 || strcmp(cmd, "tokenize") == 0 ||
         strcmp(cmd, "debug") == 0 || strcmp(cmd, "compile") == 0 || strcmp(cmd, "disasm") == 0) {
         status = load_configuration(&cli, argc - 2, argv + 2);
-        if (status == 0 && strcmp(cmd, "crun") == 0 && cli.file && !is_bytecode_file(cli.file))
-            status = bad_usage("crun: %s is not an MVM bytecode file (mvm compile makes one; mvm run takes "
-                               "source)", cli.file);
         if (status == 0) {
             if (strcmp(cmd, "check") == 0)
                 status = cmd_check(&cli, false);
