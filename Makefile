@@ -5,6 +5,7 @@
 #   make test       build and run every test suite (unit, golden programs, docs)
 #   make test-asan  the same suites under AddressSanitizer + UBSan (clang)
 #   make bench      run the benchmarks in bench/
+#   make fuzz       run every fuzz harness FUZZ_SECONDS (60) each, after replaying findings
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
 #   make deps       install missing Debian packages (done automatically, once)
 #
@@ -121,3 +122,11 @@ clean:
 .PHONY: crashtest
 crashtest: mvm
 	@./tests/run-crash.sh ./mvm 200
+
+# Every fuzz harness in turn, FUZZ_SECONDS each (default 60), after replaying every saved
+# finding (tests/fuzz/run.sh; needs clang with libFuzzer: make deps installs it).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := asm snapshot config vfsimage debugjson debugcmd crun bytecode
+.PHONY: fuzz
+fuzz: mvm $(DEPS_STAMP)
+	@for t in $(FUZZ_TARGETS); do ./tests/fuzz/run.sh --target $$t $(FUZZ_SECONDS) || exit 1; done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [--target asm|snapshot|config|vfsimage|debugjson|debugcmd] [--keep-going] [SECONDS]
+# run.sh [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode] [--keep-going] [SECONDS]
 #        [-- LIBFUZZER-OPTIONS...] - build and run one fuzzer, one per input format of mvm:
 #   asm        fuzz_asm.c        .kar programs: the assembler, then a short run (the default)
 #   snapshot   fuzz_snapshot.c   snapshots, what `mvm resume` reads
@@ -24,6 +24,13 @@
 #                              vfsimage: images made by ./mvm vfs; debugjson: the
 #                              debug.json files of the tests and docs/command-line.md;
 #                              debugcmd: tests/debug/*.cmd
+#   tests/fuzz/run.sh --target crun 300
+#                              differential: every program that assembles runs as assembled
+#                              and after a round trip through bytecode; any difference is a
+#                              finding (fuzz_crun.c; seeds: the golden programs, examples)
+#   tests/fuzz/run.sh --target bytecode 300
+#                              the .mar loader and verifier, then a bounded run
+#                              (fuzz_bytecode.c; seeds: .mar files compiled by ./mvm)
 #   tests/fuzz/run.sh --replay the same, one verdict per input and the summary line
 #                              `fuzzreplay: N passed, N failed` (tests/run-fuzzreplay.sh,
 #                              part of make test)
@@ -43,7 +50,8 @@
 #
 # Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
 # fuzz_snapshot, .cfg.json to fuzz_config, .fs to fuzz_vfsimage, .dbg.json to
-# fuzz_debugjson, .cmd to fuzz_debugcmd (two kinds of JSON, so two double extensions); a
+# fuzz_debugjson, .cmd to fuzz_debugcmd (two kinds of JSON, so two double extensions),
+# .crun.kar to fuzz_crun, .mar to fuzz_bytecode; a
 # harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped with a note.
 # --replay builds each harness that has a regression input. The MVM sources are compiled
 # once into build/fuzz/obj (in parallel, again only when a source or header changed) and
@@ -58,8 +66,8 @@ if [ "${1:-}" = --target ]; then
     shift 2
 fi
 case $target in
-    asm|snapshot|config|vfsimage|debugjson|debugcmd) ;;
-    *) echo "usage: $0 [--target asm|snapshot|config|vfsimage|debugjson|debugcmd] ..." >&2; exit 2 ;;
+    asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode) ;;
+    *) echo "usage: $0 [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode] ..." >&2; exit 2 ;;
 esac
 keep_going=0
 replay_only=0
@@ -139,12 +147,14 @@ build_harness() {
 # The harness for a regression input, by its extension.
 harness_for() {
     case $1 in
+        *.crun.kar) echo fuzz_crun ;;
         *.kar) echo fuzz_asm ;;
         *.snap) echo fuzz_snapshot ;;
         *.cfg.json) echo fuzz_config ;;
         *.dbg.json) echo fuzz_debugjson ;;
         *.fs) echo fuzz_vfsimage ;;
         *.cmd) echo fuzz_debugcmd ;;
+        *.mar) echo fuzz_bytecode ;;
         *) echo "" ;;
     esac
 }
@@ -197,6 +207,15 @@ seed_corpus() {
             cp "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')"
         done
         json_blocks docs/command-line.md "$corpus/seed-doc" ;;
+    crun)
+        for f in $(find tests/programs examples -name '*.kar' 2>/dev/null); do
+            cp -n "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')" 2>/dev/null
+        done ;;
+    bytecode)
+        [ -x ./mvm ] || return 0
+        for f in tests/snapshot/*.kar examples/*.kar; do
+            ./mvm compile "$f" -o "$corpus/seed-$(basename "$f" .kar).mar"
+        done ;;
     debugcmd)
         for f in tests/debug/*.cmd; do
             cp "$f" "$corpus/seed-$(basename "$f")"
