@@ -106,7 +106,10 @@ test-golden: mvm
 test-asan: $(DEPS_STAMP)
 	$(MAKE) CC=clang SAN=1 MODE=debug test
 
+# The benchmark anchors (Erlang/OTP, Lua) and /usr/bin/time, installed when missing.
+BENCH_PKGS := erlang-base lua5.4 luajit time
 bench: mvm
+	@./tools/install-deps.sh $(BENCH_PKGS)
 	@./bench/run.sh ./mvm
 
 install: mvm

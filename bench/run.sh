@@ -172,4 +172,38 @@ else
     echo "vfs: FAILED: $(cat "$tmp/out" "$tmp/err" | tail -n 3 | tr '\n' ' ')"
     failed=1
 fi
+# Bytecode (issue 10): loading a 100,000-instruction program from .mar versus assembling
+# its source, and the start-up of crun on examples/hello.mar beside `lua5.4 -e ''`.
+# Each figure is the fastest of 7 runs (start-up times are milliseconds: noise is large).
+fastest() {   # fastest CMD... : the least wall time of 7 runs, in ms
+    local best= i s e
+    for i in 1 2 3 4 5 6 7; do
+        s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+        [ -z "$best" ] || [ $((e - s)) -lt "$best" ] && best=$((e - s))
+    done
+    awk -v n="$best" 'BEGIN { printf "%.2f", n / 1e6 }'
+}
+awk 'BEGIN { print "        LIT G1 0"; for (i = 0; i < 33333; i++) { printf "l%d:     ADD G1 1 G1\n        LT G1 0\n        JNZ n%d\nn%d:     NOP\n", i, i, i } }' \
+    >"$tmp/big.kar"
+if "$MVM" compile "$tmp/big.kar" -o "$tmp/big.mar" 2>"$tmp/err"; then
+    src_ms=$(fastest "$MVM" run "$tmp/big.kar")
+    mar_ms=$(fastest "$MVM" crun "$tmp/big.mar")
+    awk -v a="$src_ms" -v b="$mar_ms" 'BEGIN {
+        printf "bytecode: 133,333-instruction program: run of the source %.2f ms, crun of the .mar %.2f ms: %.1fx faster (target 10x)\n",
+               a, b, b > 0 ? a / b : 0 }'
+    if "$MVM" compile "$here/../examples/hello.kar" -o "$tmp/hello.mar" 2>/dev/null; then
+        crun_ms=$(fastest "$MVM" crun "$tmp/hello.mar")
+        lua=$(command -v lua5.4 || command -v lua)
+        if [ -n "$lua" ]; then
+            lua_ms=$(fastest "$lua" -e '')
+            awk -v a="$crun_ms" -v b="$lua_ms" 'BEGIN {
+                printf "bytecode: start-up: crun hello.mar %.2f ms, lua -e '"''"' %.2f ms: %.2fx (target <= 1.2x)\n", a, b, b > 0 ? a / b : 0 }'
+        else
+            echo "bytecode: start-up: crun hello.mar $crun_ms ms (lua comparison skipped: apt-get install lua5.4)"
+        fi
+    fi
+else
+    echo "bytecode: FAILED: $(head -c 200 "$tmp/err")"
+    failed=1
+fi
 exit "$failed"
