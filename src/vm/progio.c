@@ -108,7 +108,7 @@ typedef struct Offsets {
 static void read_code(Reader *r, Program *p, Offsets *at)
 {
     uint32_t n = (uint32_t)r_count(r, 4, INSTR_BYTES + INFO_BYTES, UINT32_MAX, "too many instructions");
-    if (n && (!(p->code = malloc(n * sizeof *p->code)) || !(p->info = malloc(n * sizeof *p->info))))
+    if (n && (!(p->code = calloc(n, sizeof *p->code)) || !(p->info = calloc(n, sizeof *p->info))))
         r_fail(r, "out of memory");
     if (r->bad)
         return;
@@ -165,10 +165,12 @@ static void read_units(Reader *r, Program *p, Offsets *at)
     }
 }
 
+/* Zeroed, so that a CallSite's padding is the same as the assembler's (program_same
+ * compares the arrays byte for byte). */
 static void read_calls(Reader *r, Program *p, Offsets *at)
 {
     uint32_t n = (uint32_t)r_count(r, 4, CALL_BYTES, UINT32_MAX, "too many call sites");
-    if (n && !(p->calls = malloc(n * sizeof *p->calls)))
+    if (n && !(p->calls = calloc(n, sizeof *p->calls)))
         r_fail(r, "out of memory");
     if (r->bad)
         return;
