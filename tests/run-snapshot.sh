@@ -255,10 +255,10 @@ for at in 10 20 30 44 50 60 100 $((size / 2)) $((size - 12)) $((size - 3)); do
     cmp -s "$snap" "$tmp/bad.snap" && printf '\xa5' | dd of="$tmp/bad.snap" bs=1 seek="$at" conv=notrunc status=none
     refuse "byte $at changed" "$tmp/bad.snap" "corrupted"
 done
-# Older formats (1: signal frames without saved contexts; 2: no turn_begun) and a newer
-# one (4), each with a header checksum that matches.
-for v in 1 2 4; do
-    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 3"
+# Older formats (1: signal frames without saved contexts; 2: no turn_begun; 3: no label
+# table) and a newer one (5), each with a header checksum that matches.
+for v in 1 2 3 5; do
+    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 4"
 import struct, sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 b[8:12] = struct.pack('<I', int(sys.argv[3]))

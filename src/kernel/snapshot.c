@@ -2,33 +2,19 @@
  * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
  *
  * ---------------------------------------------------------------------------------------
- * The snapshot file, format version 3 (1: signal frames saved only I9; 2: no turn_begun)
+ * The snapshot file, format version 4 (1: signal frames saved only I9; 2: no turn_begun;
+ * 3: programs without their label table)
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
  * so the file does not depend on the compiler's layout.
  *
- *   header, 56 bytes
- *      0  magic        8 bytes  89 'M' 'V' 'M' 'S' 'N' 'A' 'P'
- *      8  version      u32      SNAP_VERSION: the layout of everything below the header
- *     12  header_size  u32      56
- *     16  isa          u64      fingerprint of the instruction set, registers, types and
- *                               signals (isa_fingerprint): saved code is only meaningful
- *                               to an mvm that numbers them the same way
- *     24  check_int    u64      0x0102030405060708  (the writer's byte order was right)
- *     32  check_num    u64      the bits of the double 370.5  (IEEE 754 doubles)
- *     40  body_len     u64      bytes of the body, a multiple of 8
- *     48  header_sum   u64      checksum of bytes 0..47
+ *   header, 56 bytes: the common header of vm/binio.h with
+ *        magic  89 'M' 'V' 'M' 'S' 'N' 'A' 'P',  version  SNAP_VERSION
  *   body, body_len bytes: six sections in this order, each
  *          tag (4 ASCII bytes), u32 0, u64 length, then `length` bytes of content;
  *        then zero bytes up to a multiple of 8
- *   checksum  u64  checksum of everything before it (header and body)
- *
- *   checksum: FNV-1a 64 taken a 64-bit little-endian word at a time,
- *        h = 0xcbf29ce484222325;  for each word w: h = (h ^ w) * 0x100000001b3
- *     Each step is a bijection of h, so any change confined to one word always changes
- *     the result. The magic, the header layout and the checksum never change between
- *     format versions, so any version can tell "damaged" from "newer".
+ *   checksum  u64  checksum of everything before it (header and body; binio.h)
  *
  *   MACH  the machine
  *        str version of mvm that wrote it (for messages)
@@ -45,15 +31,8 @@
  *        str base_dir      directory of PID 1's program, absolute (empty: none)
  *        u64 n, then n x (i64 pid, u64 icount)   --stats rows of ended processes
  *   PROG  every distinct Program (processes that share one after fork share it again)
- *        u32 n, then n x
- *          str path
- *          u32 ncode; ncode x Instr (u8 op a b c, u32 aux, u64 mask, i64 imm[3]);
- *                     ncode x InstrInfo (u32 line col unit text)
- *          u32 nunits; each: str path, str name, u32 first end nlines,
- *                     (nlines + 2) x u32 line_pc
- *          u32 ncalls; each: u32 nargs, 10 x u8 reg, 10 x i64 imm, u32 callee_unit
- *          u32 nstrings; each: str
- *          u64 text_len, text_len bytes (the statement texts, each ending in NUL)
+ *        u32 n, then n x the encoding of a Program (vm/progio.c: path, code, line and
+ *        column table, units, call sites, strings, statement texts, labels)
  *   PAGE  every distinct memory page (a page shared by fork or share_m is stored once)
  *        u32 n, then n x
  *          u8 shared, u64 live[4], u64 start[4], u16 k, k x i64: words 0..k-1 (the
@@ -111,17 +90,14 @@
 #include <unistd.h>
 
 #include "../host/hostfile.h"
+#include "../vm/binio.h"
 #include "../vm/errors.h"
 #include "../vm/memory.h"
-#include "../vm/verify.h"
+#include "../vm/progio.h"
 #include "mailbox.h"
 #include "sched.h"
 
-#define SNAP_VERSION     3u
-#define SNAP_HEADER_SIZE 56u
-#define SNAP_CHECK_INT   0x0102030405060708ULL
-#define SNAP_CHECK_NUM   370.5
-#define SNAP_TAIL_SIZE   8u
+#define SNAP_VERSION 4u
 
 static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' };
 
@@ -129,97 +105,17 @@ enum { SEC_MACH, SEC_PROG, SEC_PAGE, SEC_PROC, SEC_MBOX, SEC_RING, SEC_COUNT };
 static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBOX", "RING" };
 
 /* Encoded sizes used to bound counts before allocating. */
-#define INSTR_BYTES    40u
-#define INFO_BYTES     16u
-#define CALL_BYTES     (4u + MAX_CALL_ARGS + 8u * MAX_CALL_ARGS + 4u)
 #define PAGE_MIN_BYTES (1u + 8u * 8u + 2u)
 #define FRAME_BYTES    5u
 #define CONTEXT_BYTES  (1u + 9u * REG_COUNT)
 #define EXTENT_BYTES   16u
 #define MAPPING_BYTES  12u
 
-/* ---------------------------------------------------------------- checksum */
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME  0x100000001b3ULL
-
-static uint64_t get_le64(const uint8_t *b)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | b[i];
-    return v;
-}
-
-static void put_le64(uint8_t *b, uint64_t v)
-{
-    for (int i = 0; i < 8; i++, v >>= 8)
-        b[i] = (uint8_t)v;
-}
-
-/* Continue hash h over n bytes (n a multiple of 8), a little-endian word at a time. */
-static uint64_t checksum(uint64_t h, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i + 8 <= n; i += 8)
-        h = (h ^ get_le64(b + i)) * FNV_PRIME;
-    return h;
-}
-
-/* Set body_len and both checksums of a snapshot image of size bytes (header, whole words
- * of body, tail), the way the writer would. Only the fuzzing harness needs this: it
- * repairs mutated files so that mutations reach the parser. */
+/* Only the fuzzing harness needs this: it repairs mutated files so that mutations reach
+ * the parser. */
 void snapshot_seal(uint8_t *file, size_t size)
 {
-    uint64_t body = size - SNAP_HEADER_SIZE - SNAP_TAIL_SIZE;
-    put_le64(file + 40, body);
-    put_le64(file + 48, checksum(FNV_OFFSET, file, 48));
-    put_le64(file + SNAP_HEADER_SIZE + body, checksum(FNV_OFFSET, file, SNAP_HEADER_SIZE + body));
-}
-
-static uint64_t double_bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-    for (; s && *s; s++)
-        h = (h ^ (uint8_t)*s) * FNV_PRIME;
-    return (h ^ 0xFF) * FNV_PRIME;
-}
-
-static uint64_t hash_int(uint64_t h, uint64_t v)
-{
-    return (h ^ v) * FNV_PRIME;
-}
-
-/* What saved code and registers mean: change any of it and old snapshots are refused. */
-static uint64_t isa_fingerprint(void)
-{
-    uint64_t h = FNV_OFFSET;
-    h = hash_int(h, OP_COUNT);
-    for (int op = 0; op < OP_COUNT; op++) {
-        h = hash_str(h, op_info[op].mnemonic);
-        h = hash_str(h, op_info[op].operands);
-        h = hash_int(h, (uint64_t)op_info[op].default_dst);
-    }
-    h = hash_int(h, REG_COUNT);
-    h = hash_int(h, REG_ZERO);
-    h = hash_int(h, TYPE_COUNT);
-    for (int t = 0; t < TYPE_COUNT; t++)
-        h = hash_str(h, type_names[t]);
-    h = hash_int(h, SIG_MAX);
-    for (int s = 0; s <= SIG_MAX; s++) {
-        h = hash_str(h, signal_info[s].name);
-        h = hash_int(h, signal_info[s].action);
-    }
-    h = hash_int(h, PAGE_WORDS);
-    h = hash_int(h, MAX_CALL_ARGS);
-    h = hash_int(h, PROC_STATE_COUNT);
-    h = hash_int(h, FRAME_SIGNAL);
-    return h;
+    bin_seal(file, size);
 }
 
 /* ---------------------------------------------------------------- pointer sets */
@@ -313,113 +209,6 @@ static uint32_t set_index(const PtrSet *s, const void *p)
 
 /* ================================================================ saving */
 
-/* Output, in two passes: the first only counts (f == NULL) to learn each section's
- * length; the second writes through a buffer, hashing as it goes. */
-#define WBUF_SIZE (1u << 16)   /* a multiple of 8: the checksum sees whole words */
-
-typedef struct Writer {
-    FILE    *f;
-    uint64_t n;                    /* bytes so far */
-    uint64_t hash;
-    int      error;                /* errno of the first failed write, or EIO */
-    uint64_t sec_len[SEC_COUNT];   /* learnt in the counting pass */
-    uint64_t sec_start;
-    size_t   len;                  /* bytes in buf */
-    uint8_t  buf[WBUF_SIZE];
-} Writer;
-
-static void w_flush(Writer *w)
-{
-    if (!w->f || w->len == 0)
-        return;
-    w->hash = checksum(w->hash, w->buf, w->len);
-    errno = 0;
-    if (fwrite(w->buf, 1, w->len, w->f) != w->len && !w->error)
-        w->error = errno ? errno : EIO;
-    w->len = 0;
-}
-
-static void w_bytes(Writer *w, const void *p, size_t n)
-{
-    w->n += n;
-    if (!w->f)
-        return;
-    const uint8_t *b = p;
-    while (n > 0) {
-        size_t k = WBUF_SIZE - w->len < n ? WBUF_SIZE - w->len : n;
-        memcpy(w->buf + w->len, b, k);
-        w->len += k;
-        b += k;
-        n -= k;
-        if (w->len == WBUF_SIZE)
-            w_flush(w);
-    }
-}
-
-/* An integer of `bytes` bytes, little-endian; straight into the buffer when it fits. */
-static inline void w_uint(Writer *w, uint64_t v, unsigned bytes)
-{
-    if (w->f && WBUF_SIZE - w->len >= bytes) {
-        for (unsigned i = 0; i < bytes; i++, v >>= 8)
-            w->buf[w->len + i] = (uint8_t)v;
-        w->len += bytes;
-        w->n += bytes;
-        if (w->len == WBUF_SIZE)
-            w_flush(w);
-        return;
-    }
-    uint8_t b[8];
-    put_le64(b, v);
-    w_bytes(w, b, bytes);
-}
-
-static void w_u8(Writer *w, uint8_t v)   { w_uint(w, v, 1); }
-static void w_u16(Writer *w, uint16_t v) { w_uint(w, v, 2); }
-static void w_u32(Writer *w, uint32_t v) { w_uint(w, v, 4); }
-static void w_u64(Writer *w, uint64_t v) { w_uint(w, v, 8); }
-
-/* n 64-bit words (registers, stacks, page words): one copy on a little-endian host. */
-static void w_words(Writer *w, const int64_t *a, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    w_bytes(w, a, n * sizeof *a);
-#else
-    if (!w->f) {
-        w->n += n * 8;
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        w_uint(w, (uint64_t)a[i], 8);
-#endif
-}
-
-static void w_i64(Writer *w, int64_t v) { w_u64(w, (uint64_t)v); }
-
-static void w_mem(Writer *w, const char *s, size_t n)
-{
-    w_u32(w, (uint32_t)n);
-    w_bytes(w, s, n);
-}
-
-static void w_str(Writer *w, const char *s) { w_mem(w, s ? s : "", s ? strlen(s) : 0); }
-
-static void w_section(Writer *w, int sec)
-{
-    w_bytes(w, sec_tag[sec], 4);
-    w_u32(w, 0);
-    w_u64(w, w->sec_len[sec]);
-    w->sec_start = w->n;
-}
-
-static void w_section_end(Writer *w, int sec)
-{
-    uint64_t len = w->n - w->sec_start;
-    if (!w->f)
-        w->sec_len[sec] = len;
-    else if (len != w->sec_len[sec] && !w->error)
-        w->error = EIO;   /* cannot happen: the machine did not move between passes */
-}
-
 /* The distinct programs and pages of the machine. */
 typedef struct SaveSet {
     PtrSet progs, pages;
@@ -432,7 +221,7 @@ typedef struct SaveSet {
 static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
 {
     const VmOptions *o = &vm->opt;
-    w_section(w, SEC_MACH);
+    w_section(w, SEC_MACH, sec_tag[SEC_MACH]);
     w_str(w, MVM_VERSION);
     w_i64(w, o->memory_size);
     w_i64(w, o->heap_start);
@@ -460,55 +249,6 @@ static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
         w_u64(w, vm->stats[i].icount);
     }
     w_section_end(w, SEC_MACH);
-}
-
-static void write_program(Writer *w, const Program *p)
-{
-    w_str(w, p->path);
-    w_u32(w, p->ncode);
-    for (uint32_t i = 0; i < p->ncode; i++) {
-        const Instr *in = &p->code[i];
-        w_u8(w, in->op);
-        w_u8(w, in->a);
-        w_u8(w, in->b);
-        w_u8(w, in->c);
-        w_u32(w, in->aux);
-        w_u64(w, in->mask);
-        for (int k = 0; k < 3; k++)
-            w_i64(w, in->imm[k]);
-    }
-    for (uint32_t i = 0; i < p->ncode; i++) {
-        const InstrInfo *f = &p->info[i];
-        w_u32(w, f->line);
-        w_u32(w, f->col);
-        w_u32(w, f->unit);
-        w_u32(w, f->text);
-    }
-    w_u32(w, p->nunits);
-    for (uint32_t u = 0; u < p->nunits; u++) {
-        const Unit *un = &p->units[u];
-        w_str(w, un->path);
-        w_str(w, un->name);
-        w_u32(w, un->first);
-        w_u32(w, un->end);
-        w_u32(w, un->nlines);
-        for (uint64_t l = 0; l < (uint64_t)un->nlines + 2; l++)
-            w_u32(w, un->line_pc[l]);
-    }
-    w_u32(w, p->ncalls);
-    for (uint32_t i = 0; i < p->ncalls; i++) {
-        const CallSite *cs = &p->calls[i];
-        w_u32(w, cs->nargs);
-        w_bytes(w, cs->reg, MAX_CALL_ARGS);
-        for (int k = 0; k < MAX_CALL_ARGS; k++)
-            w_i64(w, cs->imm[k]);
-        w_u32(w, cs->callee_unit);
-    }
-    w_u32(w, p->nstrings);
-    for (uint32_t i = 0; i < p->nstrings; i++)
-        w_mem(w, p->strings[i].bytes, p->strings[i].len);
-    w_u64(w, p->text_len);
-    w_bytes(w, p->text_pool, p->text_len);
 }
 
 static void write_page(Writer *w, const Page *pg)
@@ -622,19 +362,19 @@ static void write_body(Writer *w, VM *vm, const SaveSet *ss)
 {
     write_machine(w, vm, ss);
 
-    w_section(w, SEC_PROG);
+    w_section(w, SEC_PROG, sec_tag[SEC_PROG]);
     w_u32(w, ss->progs.n);
     for (uint32_t i = 0; i < ss->progs.n; i++)
-        write_program(w, ss->progs.items[i]);
+        prog_write(w, ss->progs.items[i]);
     w_section_end(w, SEC_PROG);
 
-    w_section(w, SEC_PAGE);
+    w_section(w, SEC_PAGE, sec_tag[SEC_PAGE]);
     w_u32(w, ss->pages.n);
     for (uint32_t i = 0; i < ss->pages.n; i++)
         write_page(w, ss->pages.items[i]);
     w_section_end(w, SEC_PAGE);
 
-    w_section(w, SEC_PROC);
+    w_section(w, SEC_PROC, sec_tag[SEC_PROC]);
     uint32_t n = 0;
     for (size_t i = 0; i < vm->ntable; i++)
         n += vm->table[i] != NULL;
@@ -644,11 +384,11 @@ static void write_body(Writer *w, VM *vm, const SaveSet *ss)
             write_proc(w, vm->table[i], ss);
     w_section_end(w, SEC_PROC);
 
-    w_section(w, SEC_MBOX);
+    w_section(w, SEC_MBOX, sec_tag[SEC_MBOX]);
     write_mailboxes(w, vm);
     w_section_end(w, SEC_MBOX);
 
-    w_section(w, SEC_RING);
+    w_section(w, SEC_RING, sec_tag[SEC_RING]);
     uint32_t nring = 0;
     Proc *q = ss->first;
     if (q)
@@ -658,23 +398,7 @@ static void write_body(Writer *w, VM *vm, const SaveSet *ss)
         do w_i64(w, q->pid); while ((q = q->next) != ss->first);
     w_section_end(w, SEC_RING);
 
-    static const uint8_t zeros[8];
-    w_bytes(w, zeros, (8 - w->n % 8) % 8);
-}
-
-static void write_header(Writer *w, uint64_t body_len)
-{
-    uint8_t h[SNAP_HEADER_SIZE] = { 0 };
-    memcpy(h, snap_magic, 8);
-    uint8_t v[8];
-    put_le64(v, (uint64_t)SNAP_VERSION | (uint64_t)SNAP_HEADER_SIZE << 32);
-    memcpy(h + 8, v, 8);
-    put_le64(h + 16, isa_fingerprint());
-    put_le64(h + 24, SNAP_CHECK_INT);
-    put_le64(h + 32, double_bits(SNAP_CHECK_NUM));
-    put_le64(h + 40, body_len);
-    put_le64(h + 48, checksum(FNV_OFFSET, h, 48));
-    w_bytes(w, h, sizeof h);
+    w_pad(w);
 }
 
 /* Who runs next, and how much of its quantum it has had (see snapshot.h and interp.c's
@@ -758,24 +482,13 @@ static int write_snapshot(VM *vm, FILE *f, int64_t now_ms)
     }
     write_body(w, vm, &ss);   /* counting pass */
     uint64_t body_len = w->n;
-    uint64_t sec_len[SEC_COUNT];
-    memcpy(sec_len, w->sec_len, sizeof sec_len);
-    memset(w, 0, sizeof *w);
-    memcpy(w->sec_len, sec_len, sizeof sec_len);
 
-    w->f = f;
-    w->hash = FNV_OFFSET;
-    write_header(w, body_len);
+    w_start(w, f);
+    w_header(w, snap_magic, SNAP_VERSION, body_len);
     write_body(w, vm, &ss);
-    w_flush(w);
-    uint8_t sum[8];
-    put_le64(sum, w->hash);
-    errno = 0;
-    e = w->error;
-    if (!e && w->n != SNAP_HEADER_SIZE + body_len)
-        e = EIO;
-    if (!e && fwrite(sum, 1, 8, f) != 8)
-        e = errno ? errno : EIO;
+    e = w->n != BIN_HEADER_SIZE + body_len ? EIO : 0;
+    if (!e)
+        e = w_finish(w);
 done:
     set_free(&ss.progs);
     set_free(&ss.pages);
@@ -840,110 +553,6 @@ int snapshot_save_bytes(VM *vm, int64_t now_ms, uint8_t **data, size_t *size)
 
 /* ================================================================ loading */
 
-/* A bounds-checked cursor. The first problem is kept in `bad`; after it every read gives
- * zeros and every count check fails, so parsing winds down without further harm. */
-typedef struct Reader {
-    const uint8_t *p, *end;
-    const char    *bad;
-} Reader;
-
-static void r_fail(Reader *r, const char *why)
-{
-    if (!r->bad)
-        r->bad = why;
-    r->p = r->end;
-}
-
-static uint64_t r_left(const Reader *r) { return (uint64_t)(r->end - r->p); }
-
-static const uint8_t *r_take(Reader *r, uint64_t n)
-{
-    if (r->bad || r_left(r) < n) {
-        r_fail(r, "a section ends too early");
-        return NULL;
-    }
-    const uint8_t *b = r->p;
-    r->p += n;
-    return b;
-}
-
-static uint64_t r_uint(Reader *r, int bytes)
-{
-    const uint8_t *b = r_take(r, (uint64_t)bytes);
-    uint64_t v = 0;
-    for (int i = bytes - 1; b && i >= 0; i--)
-        v = v << 8 | b[i];
-    return v;
-}
-
-static uint8_t  r_u8(Reader *r)  { return (uint8_t)r_uint(r, 1); }
-static uint16_t r_u16(Reader *r) { return (uint16_t)r_uint(r, 2); }
-static uint32_t r_u32(Reader *r) { return (uint32_t)r_uint(r, 4); }
-static uint64_t r_u64(Reader *r) { return r_uint(r, 8); }
-static int64_t  r_i64(Reader *r) { return (int64_t)r_uint(r, 8); }
-
-/* A count of items each taking at least `each` bytes, at most `max`. */
-static uint64_t r_count(Reader *r, int bytes, uint64_t each, uint64_t max, const char *why)
-{
-    uint64_t n = r_uint(r, bytes);
-    if (n > max || (each && n > r_left(r) / each)) {
-        r_fail(r, why);
-        return 0;
-    }
-    return n;
-}
-
-static bool r_bool(Reader *r)
-{
-    uint8_t v = r_u8(r);
-    if (v > 1)
-        r_fail(r, "a flag is neither 0 nor 1");
-    return v == 1;
-}
-
-/* A str as a new NUL-terminated string (*len its length); NULL on failure. */
-static char *r_str(Reader *r, uint32_t *len)
-{
-    uint32_t n = (uint32_t)r_count(r, 4, 1, UINT32_MAX - 1, "a string is longer than its section");
-    const uint8_t *b = r_take(r, n);
-    if (!b)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s) {
-        r_fail(r, "out of memory");
-        return NULL;
-    }
-    memcpy(s, b, n);
-    s[n] = 0;
-    if (len)
-        *len = n;
-    return s;
-}
-
-static bool r_section(Reader *r, int sec, Reader *sub)
-{
-    const uint8_t *tag = r_take(r, 4);
-    if (!tag || memcmp(tag, sec_tag[sec], 4) != 0 || r_u32(r) != 0) {
-        r_fail(r, "sections out of order");
-        return false;
-    }
-    uint64_t len = r_u64(r);
-    const uint8_t *b = r_take(r, len);
-    if (!b)
-        return false;
-    *sub = (Reader){ b, b + len, NULL };
-    return true;
-}
-
-/* The sub-reader of a section is finished: it must have been read exactly. */
-static void r_section_end(Reader *r, Reader *sub)
-{
-    if (sub->bad)
-        r_fail(r, sub->bad);
-    else if (sub->p != sub->end)
-        r_fail(r, "a section is longer than its contents");
-}
-
 /* Everything being built, so that a failure can take it all down again. */
 typedef struct Loader {
     VM       *vm;
@@ -956,106 +565,7 @@ typedef struct Loader {
     char      why[160];   /* program_verify's message, while r->bad points at it */
 } Loader;
 
-/* ---- programs ---- */
-
 static bool in_unit(const Unit *u, uint64_t i) { return i >= u->first && i <= u->end; }
-
-static Program *load_program(Reader *r, Loader *ld)
-{
-    Program *p = calloc(1, sizeof *p);
-    if (!p) {
-        r_fail(r, "out of memory");
-        return NULL;
-    }
-    p->refs = 1;
-    p->path = r_str(r, NULL);
-    uint32_t n = (uint32_t)r_count(r, 4, INSTR_BYTES + INFO_BYTES, UINT32_MAX, "too many instructions");
-    if (n && (!(p->code = malloc(n * sizeof *p->code)) || !(p->info = malloc(n * sizeof *p->info))))
-        r_fail(r, "out of memory");
-    if (r->bad)
-        return p;
-    p->ncode = n;
-    for (uint32_t i = 0; i < n; i++) {
-        Instr *in = &p->code[i];
-        in->op = r_u8(r);
-        in->a = r_u8(r);
-        in->b = r_u8(r);
-        in->c = r_u8(r);
-        in->aux = r_u32(r);
-        in->mask = r_u64(r);
-        for (int k = 0; k < 3; k++)
-            in->imm[k] = r_i64(r);
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        InstrInfo *f = &p->info[i];
-        f->line = r_u32(r);
-        f->col = r_u32(r);
-        f->unit = r_u32(r);
-        f->text = r_u32(r);
-    }
-    n = (uint32_t)r_count(r, 4, 4 + 4 + 12 + 8, UINT32_MAX, "too many units");
-    if (n && !(p->units = calloc(n, sizeof *p->units)))
-        r_fail(r, "out of memory");
-    if (r->bad)
-        return p;
-    p->nunits = n;
-    for (uint32_t u = 0; u < n && !r->bad; u++) {
-        Unit *un = &p->units[u];
-        un->path = r_str(r, NULL);
-        un->name = r_str(r, NULL);
-        un->first = r_u32(r);
-        un->end = r_u32(r);
-        uint64_t nlines = r_count(r, 4, 4, UINT32_MAX - 2, "a line table is longer than its section");
-        if (!r->bad && r_left(r) / 4 < nlines + 2)
-            r_fail(r, "a line table is longer than its section");
-        if (r->bad)
-            break;
-        if (!(un->line_pc = malloc((nlines + 2) * sizeof *un->line_pc))) {
-            r_fail(r, "out of memory");
-            break;
-        }
-        un->nlines = (uint32_t)nlines;
-        for (uint64_t l = 0; l < nlines + 2; l++)
-            un->line_pc[l] = r_u32(r);
-    }
-    n = (uint32_t)r_count(r, 4, CALL_BYTES, UINT32_MAX, "too many call sites");
-    if (n && !(p->calls = malloc(n * sizeof *p->calls)))
-        r_fail(r, "out of memory");
-    if (r->bad)
-        return p;
-    p->ncalls = n;
-    for (uint32_t i = 0; i < n; i++) {
-        CallSite *cs = &p->calls[i];
-        cs->nargs = r_u32(r);
-        for (int k = 0; k < MAX_CALL_ARGS; k++)
-            cs->reg[k] = r_u8(r);
-        for (int k = 0; k < MAX_CALL_ARGS; k++)
-            cs->imm[k] = r_i64(r);
-        cs->callee_unit = r_u32(r);
-    }
-    n = (uint32_t)r_count(r, 4, 4, UINT32_MAX, "too many strings");
-    if (n && !(p->strings = calloc(n, sizeof *p->strings)))
-        r_fail(r, "out of memory");
-    if (r->bad)
-        return p;
-    p->nstrings = n;
-    for (uint32_t i = 0; i < n && !r->bad; i++)
-        p->strings[i].bytes = r_str(r, &p->strings[i].len);
-    uint64_t len = r_count(r, 8, 1, UINT32_MAX, "the text pool is longer than its section");
-    const uint8_t *b = r_take(r, len);
-    if (r->bad)
-        return p;
-    if (len && !(p->text_pool = malloc(len))) {
-        r_fail(r, "out of memory");
-        return p;
-    }
-    if (len)
-        memcpy(p->text_pool, b, len);
-    p->text_len = len;
-    if (program_verify(p, ld->why, sizeof ld->why) != 0)
-        r_fail(r, ld->why);
-    return p;
-}
 
 /* ---- the machine ---- */
 
@@ -1120,7 +630,8 @@ static void load_programs(Reader *r, Loader *ld)
     if (n && !(ld->progs = calloc(n, sizeof *ld->progs)))
         r_fail(r, "out of memory");
     for (uint32_t i = 0; i < n && !r->bad; i++) {
-        ld->progs[i] = load_program(r, ld);
+        if (!(ld->progs[i] = prog_read(r, ld->why, sizeof ld->why)))
+            break;
         ld->nprogs = i + 1;
     }
 }
@@ -1538,57 +1049,45 @@ static uint8_t *read_file(const char *path, size_t *size, FILE *err)
  * NULL after a message. */
 static const uint8_t *verify(const char *path, const uint8_t *b, size_t size, uint64_t *body_len, FILE *err)
 {
-    if (size == 0) {
+    BinHeader h;
+    switch (bin_check(b, size, snap_magic, SNAP_VERSION, &h)) {
+    case BIN_OK:
+        *body_len = h.body_len;
+        return b + BIN_HEADER_SIZE;
+    case BIN_EMPTY:
         fprintf(err, "mvm: %s: not an MVM snapshot (empty file)\n", path);
-        return NULL;
-    }
-    if (memcmp(b, snap_magic, size < 8 ? size : 8) != 0) {
+        break;
+    case BIN_MAGIC:
         fprintf(err, "mvm: %s: not an MVM snapshot\n", path);
-        return NULL;
-    }
-    if (size < SNAP_HEADER_SIZE) {
+        break;
+    case BIN_SHORT:
         fprintf(err, "mvm: %s: truncated (%zu bytes, not even a header)\n", path, size);
-        return NULL;
-    }
-    if (checksum(FNV_OFFSET, b, 48) != get_le64(b + 48)) {
+        break;
+    case BIN_HEADER_SUM:
         fprintf(err, "mvm: %s: corrupted (checksum of the header)\n", path);
-        return NULL;
-    }
-    uint64_t word = get_le64(b + 8);
-    uint32_t version = (uint32_t)word, hsize = (uint32_t)(word >> 32);
-    if (version != SNAP_VERSION || hsize != SNAP_HEADER_SIZE) {
+        break;
+    case BIN_VERSION:
         fprintf(err, "mvm: %s: made by a different version (snapshot format %" PRIu32
-                ", this mvm %s reads format %u)\n", path, version, MVM_VERSION, SNAP_VERSION);
-        return NULL;
-    }
-    if (get_le64(b + 16) != isa_fingerprint() || get_le64(b + 24) != SNAP_CHECK_INT ||
-        get_le64(b + 32) != double_bits(SNAP_CHECK_NUM)) {
+                ", this mvm %s reads format %u)\n", path, h.version, MVM_VERSION, SNAP_VERSION);
+        break;
+    case BIN_ISA:
         fprintf(err, "mvm: %s: made by a different version (its instruction set or number format "
                 "differs from this mvm %s)\n", path, MVM_VERSION);
-        return NULL;
-    }
-    uint64_t len = get_le64(b + 40);
-    uint64_t have = size - SNAP_HEADER_SIZE;
-    if (len % 8 != 0) {
+        break;
+    case BIN_BODY_LEN:
         fprintf(err, "mvm: %s: corrupted (body length)\n", path);
-        return NULL;
-    }
-    if (have < SNAP_TAIL_SIZE || have - SNAP_TAIL_SIZE < len) {
-        fprintf(err, "mvm: %s: truncated (%zu of %" PRIu64 " bytes)\n", path, size,
-                len + SNAP_HEADER_SIZE + SNAP_TAIL_SIZE);
-        return NULL;
-    }
-    if (have - SNAP_TAIL_SIZE > len) {
-        fprintf(err, "mvm: %s: corrupted (%" PRIu64 " bytes after the end)\n", path,
-                have - SNAP_TAIL_SIZE - len);
-        return NULL;
-    }
-    if (checksum(FNV_OFFSET, b, SNAP_HEADER_SIZE + len) != get_le64(b + SNAP_HEADER_SIZE + len)) {
+        break;
+    case BIN_TRUNCATED:
+        fprintf(err, "mvm: %s: truncated (%zu of %" PRIu64 " bytes)\n", path, size, h.want);
+        break;
+    case BIN_TRAILING:
+        fprintf(err, "mvm: %s: corrupted (%" PRIu64 " bytes after the end)\n", path, size - h.want);
+        break;
+    case BIN_SUM:
         fprintf(err, "mvm: %s: corrupted (checksum)\n", path);
-        return NULL;
+        break;
     }
-    *body_len = len;
-    return b + SNAP_HEADER_SIZE;
+    return NULL;
 }
 
 static void parse(Reader *r, Loader *ld, const VmOptions *opt)
@@ -1598,7 +1097,7 @@ static void parse(Reader *r, Loader *ld, const VmOptions *opt)
     };
     for (int s = 0; s < SEC_COUNT && !r->bad; s++) {
         Reader sub;
-        if (!r_section(r, s, &sub))
+        if (!r_section(r, sec_tag[s], &sub))
             break;
         if (s == SEC_MACH)
             load_machine(&sub, ld, opt);
@@ -1636,7 +1135,7 @@ int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t si
         return -1;
 
     Loader ld = { .vm = vm, .now_ms = now_ms };
-    Reader r = { body, body + body_len, NULL };
+    Reader r = { file, body, body + body_len, NULL, 0 };
     parse(&r, &ld, opt);
 
     /* Pages no process maps: none in a good file; free them before the processes go. */

@@ -18,7 +18,15 @@ typedef struct Check {
     const Program *p;
     char  *msg;
     size_t cap;
+    VerifyWhere where;   /* the part a failure is about */
 } Check;
+
+/* Say which part of the program the next failure is about; returns c. */
+static Check *at(Check *c, VerifyPart part, uint32_t index)
+{
+    c->where = (VerifyWhere){ part, index };
+    return c;
+}
 
 /* Record the problem and return -1 (for `return fail(...)`). */
 static int fail(Check *c, const char *fmt, ...)
@@ -47,17 +55,17 @@ static int check_units(Check *c)
         const Unit *un = &p->units[u];
         uint32_t first = u == 0 ? 0 : p->units[u - 1].end + 1;
         if (!un->path || !un->name || !un->line_pc)
-            return fail(c, "unit %u: missing path, name or line table", u);
+            return fail(at(c, VERIFY_UNIT, u), "unit %u: missing path, name or line table", u);
         if (un->first != first || un->end < un->first || un->end >= p->ncode)
-            return fail(c, "unit %u: instructions %u..%u out of range", u, un->first, un->end);
+            return fail(at(c, VERIFY_UNIT, u), "unit %u: instructions %u..%u out of range", u, un->first, un->end);
         if (p->code[un->end].op != OP_END || p->code[un->end].aux != (u != 0))
-            return fail(c, "unit %u: does not end with its sentinel", u);
+            return fail(at(c, VERIFY_UNIT, u), "unit %u: does not end with its sentinel", u);
         for (uint64_t l = 0; l < (uint64_t)un->nlines + 2; l++)
             if (!in_unit(un, un->line_pc[l]))
-                return fail(c, "unit %u: line %llu maps outside the unit", u, (unsigned long long)l);
+                return fail(at(c, VERIFY_UNIT, u), "unit %u: line %llu maps outside the unit", u, (unsigned long long)l);
     }
     if (p->units[p->nunits - 1].end != p->ncode - 1)
-        return fail(c, "instructions after the last unit");
+        return fail(at(c, VERIFY_UNIT, p->nunits - 1), "instructions after the last unit");
     return 0;
 }
 
@@ -68,13 +76,13 @@ static int check_calls(Check *c)
     for (uint32_t i = 0; i < p->ncalls; i++) {
         const CallSite *cs = &p->calls[i];
         if (cs->nargs > MAX_CALL_ARGS || cs->callee_unit >= p->nunits)
-            return fail(c, "call site %u: %u arguments, unit %u", i, cs->nargs, cs->callee_unit);
+            return fail(at(c, VERIFY_CALL, i), "call site %u: %u arguments, unit %u", i, cs->nargs, cs->callee_unit);
         for (uint32_t k = 0; k < MAX_CALL_ARGS; k++) {
             unsigned r = cs->reg[k];
             bool used = k < cs->nargs;
             if (used ? !readable(r) || (r != REG_ZERO && cs->imm[k] != 0)
                      : r != REG_ZERO || cs->imm[k] != 0)
-                return fail(c, "call site %u: argument %u is not a register or a literal", i, k + 1);
+                return fail(at(c, VERIFY_CALL, i), "call site %u: argument %u is not a register or a literal", i, k + 1);
         }
     }
     return 0;
@@ -103,7 +111,7 @@ static int check_slot(Check *c, uint32_t i, int k, char letter, uint64_t *mask)
         break;
     }
     if (!ok)
-        return fail(c, "instruction %u (%s): operand %d is not valid (a literal beside a "
+        return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): operand %d is not valid (a literal beside a "
                     "register, or a register it may not name)", i, op_info[in->op].mnemonic, k + 1);
     if (r < REG_ZERO)
         *mask |= 1ULL << r;
@@ -120,29 +128,29 @@ static int check_aux(Check *c, uint32_t i)
     switch (in->op) {
     case OP_JMP: case OP_JZ: case OP_JNZ:
         if (in->imm[0] < 0 || !in_unit(un, (uint64_t)in->imm[0]))
-            return fail(c, "instruction %u (%s): jump target %lld outside its unit", i, mn, (long long)in->imm[0]);
+            return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): jump target %lld outside its unit", i, mn, (long long)in->imm[0]);
         if (in->aux > (in->op != OP_JMP) || (in->aux == 1 && (in->b != REG_ZF || in->imm[1] != 0)))
-            return fail(c, "instruction %u (%s): bad flag form", i, mn);
+            return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): bad flag form", i, mn);
         return 0;
     case OP_CALL: {
         if (in->aux >= p->ncalls)
-            return fail(c, "instruction %u (CALL): call site %u out of range", i, in->aux);
+            return fail(at(c, VERIFY_INSTR, i), "instruction %u (CALL): call site %u out of range", i, in->aux);
         uint32_t callee = p->calls[in->aux].callee_unit;
         if (in->imm[0] < 0 || !in_unit(&p->units[callee], (uint64_t)in->imm[0]) ||
             (callee == 0 && p->info[i].unit != 0))
-            return fail(c, "instruction %u (CALL): target %lld is not in unit %u", i, (long long)in->imm[0], callee);
+            return fail(at(c, VERIFY_INSTR, i), "instruction %u (CALL): target %lld is not in unit %u", i, (long long)in->imm[0], callee);
         return 0;
     }
     case OP_STR: case OP_HELP:
         if (in->aux >= p->nstrings || !p->strings[in->aux].bytes)
-            return fail(c, "instruction %u (%s): string %u out of range", i, mn, in->aux);
+            return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): string %u out of range", i, mn, in->aux);
         return 0;
     case OP_SETTYPE:
-        return in->aux < TYPE_COUNT ? 0 : fail(c, "instruction %u (SETTYPE): unknown type %u", i, in->aux);
+        return in->aux < TYPE_COUNT ? 0 : fail(at(c, VERIFY_INSTR, i), "instruction %u (SETTYPE): unknown type %u", i, in->aux);
     case OP_END:
         return 0;   /* check_units */
     default:
-        return in->aux == 0 ? 0 : fail(c, "instruction %u (%s): stray aux %u", i, mn, in->aux);
+        return in->aux == 0 ? 0 : fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): stray aux %u", i, mn, in->aux);
     }
 }
 
@@ -152,11 +160,11 @@ static int check_instr(Check *c, uint32_t i)
     const Instr *in = &p->code[i];
     const InstrInfo *f = &p->info[i];
     if (f->unit >= p->nunits || !in_unit(&p->units[f->unit], i) || f->text >= p->text_len)
-        return fail(c, "instruction %u: source information out of range", i);
+        return fail(at(c, VERIFY_INFO, i), "instruction %u: source information out of range", i);
     if (in->op >= OP_COUNT)
-        return fail(c, "instruction %u: unknown opcode %u", i, in->op);
+        return fail(at(c, VERIFY_INSTR, i), "instruction %u: unknown opcode %u", i, in->op);
     if ((in->op == OP_END) != (i == p->units[f->unit].end))
-        return fail(c, "instruction %u: a unit's end is misplaced", i);
+        return fail(at(c, VERIFY_INSTR, i), "instruction %u: a unit's end is misplaced", i);
     if (check_aux(c, i) != 0)
         return -1;
     const char *letters = op_info[in->op].operands;
@@ -178,27 +186,65 @@ static int check_instr(Check *c, uint32_t i)
     /* The mask decides between the fast and the typed path: it must name every register
      * the instruction touches, and only those (parser.c). */
     if (in->mask != mask)
-        return fail(c, "instruction %u (%s): register mask does not match its operands", i,
+        return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): register mask does not match its operands", i,
                     op_info[in->op].mnemonic);
     return 0;
 }
 
-int program_verify(const Program *p, char *msg, size_t cap)
+/* A label name as the assembler accepts it: [A-Za-z_][A-Za-z0-9_.]* (lexer.c). */
+static bool label_name(const char *s)
 {
-    Check c = { p, msg, cap };
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+/* Each label stands on a line of its unit and has a name the disassembler may print. */
+static int check_labels(Check *c)
+{
+    const Program *p = c->p;
+    if (p->nlabels && !p->labels)
+        return fail(at(c, VERIFY_LABEL, 0), "the label table is missing");
+    for (uint32_t i = 0; i < p->nlabels; i++) {
+        const ProgLabel *l = &p->labels[i];
+        if (!label_name(l->name))
+            return fail(at(c, VERIFY_LABEL, i), "label %u: not a valid label name", i);
+        if (l->unit >= p->nunits || l->line < 1 || l->line > p->units[l->unit].nlines)
+            return fail(at(c, VERIFY_LABEL, i), "label %u (%s): unit %u, line %u out of range", i,
+                        l->name, l->unit, l->line);
+    }
+    return 0;
+}
+
+int program_verify_where(const Program *p, char *msg, size_t cap, VerifyWhere *where)
+{
+    Check c = { p, msg, cap, { VERIFY_PROGRAM, 0 } };
+    int st = 0;
     if (cap > 0)
         msg[0] = '\0';
     if (p->ncode == 0 || p->nunits == 0 || !p->code || !p->info || !p->units)
-        return fail(&c, "a program without code");
-    if (p->text_len == 0 || !p->text_pool || p->text_pool[p->text_len - 1] != 0)
-        return fail(&c, "the text pool is not terminated");
-    for (uint32_t i = 0; i < p->nstrings; i++)
+        st = fail(&c, "a program without code");
+    else if (p->text_len == 0 || !p->text_pool || p->text_pool[p->text_len - 1] != 0)
+        st = fail(at(&c, VERIFY_TEXT, 0), "the text pool is not terminated");
+    for (uint32_t i = 0; st == 0 && i < p->nstrings; i++)
         if (!p->strings[i].bytes)
-            return fail(&c, "string %u is missing", i);
-    if (check_units(&c) != 0 || check_calls(&c) != 0)
-        return -1;
-    for (uint32_t i = 0; i < p->ncode; i++)
-        if (check_instr(&c, i) != 0)
-            return -1;
-    return 0;
+            st = fail(at(&c, VERIFY_STRING, i), "string %u is missing", i);
+    if (st == 0)
+        st = check_units(&c) != 0 || check_calls(&c) != 0 ? -1 : 0;
+    for (uint32_t i = 0; st == 0 && i < p->ncode; i++)
+        st = check_instr(&c, i);
+    if (st == 0)
+        st = check_labels(&c);
+    if (where)
+        *where = c.where;
+    return st;
+}
+
+int program_verify(const Program *p, char *msg, size_t cap)
+{
+    return program_verify_where(p, msg, cap, NULL);
 }

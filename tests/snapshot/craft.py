@@ -54,7 +54,7 @@ class Cursor:
 def parse(b):
     """Offsets of the fields the patches need."""
     version = struct.unpack_from('<I', b, 8)[0]
-    if version not in (1, 2, 3):
+    if version not in (1, 2, 3, 4):
         sys.exit('craft.py: snapshot format %d not understood' % version)
     found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'calls': []}
     c = Cursor(b, 56)
@@ -85,6 +85,10 @@ def parse(b):
             c.s()
         text_len = c.u('Q')
         text = bytes(b[c.take(text_len):c.pos])
+        if version >= 4:
+            for _ in range(c.u('I')):
+                c.s()
+                c.u('I'); c.u('I')
         for i in range(ncode):
             off = struct.unpack_from('<I', b, info + 16 * i + 12)[0]
             stmt = text[off:text.index(b'\0', off)].decode('latin-1')

@@ -98,6 +98,12 @@ static void unit_gap(Program *p) { p->units[1].first++; }
 static void text_offset(Program *p) { p->info[0].text = (uint32_t)p->text_len; }
 static void info_unit(Program *p) { p->info[0].unit = p->nunits; }
 static void flag_form(Program *p) { p->code[2].aux = 1; }
+static void label_unit(Program *p) { p->labels[0].unit = p->nunits; }
+static void label_line0(Program *p) { p->labels[0].line = 0; }
+static void label_past_end(Program *p) { p->labels[1].line = p->units[p->labels[1].unit].nlines + 1; }
+static void label_digit(Program *p) { p->labels[0].name[0] = '1'; }
+static void label_empty(Program *p) { p->labels[0].name[0] = '\0'; }
+static void label_space(Program *p) { p->labels[0].name[1] = ' '; }
 
 static void damaged_fields_are_refused(void **state)
 {
@@ -122,6 +128,12 @@ static void damaged_fields_are_refused(void **state)
     refused(text_offset, "source information");
     refused(info_unit, "source information");
     refused(flag_form, "stray aux");
+    refused(label_unit, "label 0");
+    refused(label_line0, "label 0");
+    refused(label_past_end, "label 1");
+    refused(label_digit, "not a valid label name");
+    refused(label_empty, "not a valid label name");
+    refused(label_space, "not a valid label name");
 }
 
 int main(void)
