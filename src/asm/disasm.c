@@ -422,7 +422,7 @@ void disasm_print(const Program *p, FILE *out)
         uint32_t i = u->line_pc[line];
         if (i < u->end && i < p->ncode && p->info[i].line == line && p->code[i].op < OP_END) {
             unsigned at = p->info[i].col;
-            if (col > 1 && col >= at)
+            if (at < col)
                 at = col + 1;   /* cannot happen for an assembled program */
             fprintf(out, "%*s%s", (int)(at - col), "", program_text(p, i));
             print_decoded(p, i, &lx, out);

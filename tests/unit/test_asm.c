@@ -890,9 +890,9 @@ static void test_disasm_round_trip(void **state)
     (void)state;
     static const char *const sources[] = {
         printer_src,
-        "\n; a comment line\n  \tlab:\n\t\tLIT G1 'x' // comment\nx.y_z: a: PUSH lab\n"
+        "\n; a comment line\n  \tlab:\n\t\tLIT G1 'x' // comment\nx.y_z: PUSH lab\n"
         "        CALL strings.strlen G1\n        STR G2 \"semi;colon \\\" // not a comment\"\n\n\n",
-        "        HELP \"io.println\"\nl1:l2:l3: JMP l2\n",
+        "        HELP \"io.println\"\nl1:JMP l1\n   l2:\tJMP\tl2 ; tabs\n",
     };
     for (size_t k = 0; k < sizeof sources / sizeof sources[0]; k++) {
         Program *p = ok(sources[k]);
