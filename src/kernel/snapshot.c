@@ -103,6 +103,7 @@ static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' }
 
 enum { SEC_MACH, SEC_PROG, SEC_PAGE, SEC_PROC, SEC_MBOX, SEC_RING, SEC_COUNT };
 static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBOX", "RING" };
+_Static_assert(SEC_COUNT <= BIN_MAX_SECTIONS, "the Writer keeps a length per section");
 
 /* Encoded sizes used to bound counts before allocating. */
 #define PAGE_MIN_BYTES (1u + 8u * 8u + 2u)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,45 @@ static void round_trip(void **state)
         free(b2);
         free(b3);
     }
+}
+
+static int nfiles;
+
+/* Every .kar that assembles survives a round trip (and encodes deterministically). */
+static int round_trip_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    size_t len = strlen(path);
+    if (flag != FTW_F || len < 4 || strcmp(path + len - 4, ".kar") != 0)
+        return 0;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_non_null(devnull);
+    Program *p = asm_assemble_file(path, &(AsmOptions){ 0 }, devnull, NULL);
+    fclose(devnull);
+    if (!p)
+        return 0;   /* an assembly-error test */
+    uint8_t *b;
+    size_t n;
+    encode(p, &b, &n);
+    char *msg;
+    Program *q = decode(b, n, &msg);
+    if (!q || !program_same(p, q))
+        fail_msg("%s: %s", path, q ? "not the same program" : msg);
+    free(msg);
+    program_release(q);
+    program_release(p);
+    free(b);
+    nfiles++;
+    return 0;
+}
+
+static void every_program_round_trips(void **state)
+{
+    (void)state;
+    assert_int_equal(nftw("tests/programs", round_trip_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nftw("examples", round_trip_file, 16, FTW_PHYS), 0);
+    assert_true(nfiles > 300);
 }
 
 static void contents_survive(void **state)
@@ -410,6 +450,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip),
+        cmocka_unit_test(every_program_round_trips),
         cmocka_unit_test(contents_survive),
         cmocka_unit_test(every_truncation_is_refused),
         cmocka_unit_test(every_flipped_byte_is_refused),
