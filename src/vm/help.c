@@ -438,17 +438,21 @@ void help_print_overview(FILE *out)
 {
     fprintf(out, "MVM - Micro Virtual Machine\n\n"
                  "usage: mvm run FILE.kar [options] [-- ARGS...]   assemble and run a program (alias: irun)\n"
+                 "       mvm compile FILE.kar [-o FILE.mar]         assemble to bytecode\n"
+                 "       mvm crun FILE.mar [options] [-- ARGS...]   run bytecode (run takes it too)\n"
+                 "       mvm disasm FILE.mar|FILE.kar               the program again as source\n"
                  "       mvm check FILE.kar                         assemble only, report errors\n"
                  "       mvm tokenise FILE.kar                      print the parsed instructions\n"
                  "       mvm resume SNAPSHOT [options]              continue a saved machine\n"
-                 "       mvm debug FILE.kar [options] [--input FILE] [-- ARGS...]   step, break, go back\n"
+                 "       mvm debug FILE.kar [options] [--input FILE] [--tty] [--save-interval N] [-- ARGS...]\n"
+                 "                                                  step, break, watch, go back\n"
                  "       mvm vfs [--vfs FILE] ls|cat|put|get|rm|mkdir|info ...   use the VFS image\n"
                  "       mvm help [TOPIC]                           help on an instruction, system call, signal,\n"
                  "                                                  error, constant or library function\n"
                  "       mvm version                                print the version\n\n"
                  "options: --quantum N --memory WORDS --stack WORDS --max-processes N --max-steps N\n"
-                 "         --trace --stats --seed N --config FILE --vfs FILE\n"
-                 "         --snapshot-every N --snapshot FILE\n\n"
+                 "         --trace[=PID] --stats --seed N --config FILE --vfs FILE\n"
+                 "         --snapshot-every N --snapshot FILE --debug FILE.json --on-fault=dump\n\n"
                  "instructions:");
     for (int op = 0; op < OP_END; op++)
         fprintf(out, "%s%s", op % 10 == 0 ? "\n  " : " ", op_info[op].mnemonic);
