@@ -190,14 +190,14 @@ if "$MVM" compile "$tmp/big.kar" -o "$tmp/big.mar" 2>"$tmp/err"; then
     mar_ms=$(fastest "$MVM" crun "$tmp/big.mar")
     awk -v a="$src_ms" -v b="$mar_ms" 'BEGIN {
         printf "bytecode: 133,333-instruction program: run of the source %.2f ms, crun of the .mar %.2f ms: %.1fx faster (target 10x)\n",
-               a, b, b > 0 ? a / b : 0 }'
+               a, b, (b > 0 ? a / b : 0) }'
     if "$MVM" compile "$here/../examples/hello.kar" -o "$tmp/hello.mar" 2>/dev/null; then
         crun_ms=$(fastest "$MVM" crun "$tmp/hello.mar")
         lua=$(command -v lua5.4 || command -v lua)
         if [ -n "$lua" ]; then
             lua_ms=$(fastest "$lua" -e '')
             awk -v a="$crun_ms" -v b="$lua_ms" 'BEGIN {
-                printf "bytecode: start-up: crun hello.mar %.2f ms, lua -e '"''"' %.2f ms: %.2fx (target <= 1.2x)\n", a, b, b > 0 ? a / b : 0 }'
+                printf "bytecode: start-up: crun hello.mar %.2f ms, lua -e '"''"' %.2f ms: %.2fx (target <= 1.2x)\n", a, b, (b > 0 ? a / b : 0) }'
         else
             echo "bytecode: start-up: crun hello.mar $crun_ms ms (lua comparison skipped: apt-get install lua5.4)"
         fi
