@@ -78,6 +78,9 @@ Program *asm_assemble_source(const char *path, const char *src, size_t len,
 /* A program file of either kind (load.c): bytecode (.mar, by its magic number, verified)
  * or source (assembled as above). The same results and messages as those two. */
 Program *asm_load_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors);
+/* Read a program file (any kind) into *buf (the caller frees it): 0, or -1 after
+ * "PATH: error: cannot read: ..." on diag (*nerrors = 1). */
+int asm_read_file(const char *path, FILE *diag, int *nerrors, char **buf, size_t *len);
 Program *asm_load_bytes(const char *path, const char *data, size_t len, const AsmOptions *opt,
                         FILE *diag, int *nerrors);
 

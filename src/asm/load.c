@@ -22,22 +22,28 @@ Program *asm_load_bytes(const char *path, const char *data, size_t len, const As
     return asm_assemble_source(path, data, len, opt, diag, nerrors);
 }
 
+int asm_read_file(const char *path, FILE *diag, int *nerrors, char **buf, size_t *len)
+{
+    /* host_read_file: a FIFO is refused at once, never waited on (SPEC 8). */
+    int err = host_read_file(path, MAX_SOURCE_BYTES, buf, len);
+    if (!err)
+        return 0;
+    DiagOut o = { diag, 0, 0 };
+    if (err == HOST_TOO_LARGE)
+        diag_plain(&o, path, "cannot read: file too large (the limit is %u MiB)", MAX_SOURCE_BYTES >> 20);
+    else
+        diag_plain(&o, path, "cannot read: %s", host_error_text(err));
+    if (nerrors)
+        *nerrors = 1;
+    return -1;
+}
+
 Program *asm_load_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors)
 {
     char *buf = NULL;
     size_t len = 0;
-    /* host_read_file: a FIFO is refused at once, never waited on (SPEC 8). */
-    int err = host_read_file(path, MAX_SOURCE_BYTES, &buf, &len);
-    if (err) {
-        DiagOut o = { diag, 0, 0 };
-        if (err == HOST_TOO_LARGE)
-            diag_plain(&o, path, "cannot read: file too large (the limit is %u MiB)", MAX_SOURCE_BYTES >> 20);
-        else
-            diag_plain(&o, path, "cannot read: %s", host_error_text(err));
-        if (nerrors)
-            *nerrors = 1;
+    if (asm_read_file(path, diag, nerrors, &buf, &len) != 0)
         return NULL;
-    }
     Program *p = asm_load_bytes(path, buf, len, opt, diag, nerrors);
     free(buf);
     return p;

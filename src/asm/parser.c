@@ -1018,19 +1018,8 @@ Program *asm_assemble_file(const char *path, const AsmOptions *opt, FILE *diag, 
 {
     char *buf = NULL;
     size_t len = 0;
-    /* host_read_file: a FIFO is refused at once, never waited on (SPEC 8). */
-    int err = host_read_file(path, MAX_SOURCE_BYTES, &buf, &len);
-    if (err) {
-        DiagOut o = { diag, 0, 0 };
-        if (err == HOST_TOO_LARGE)
-            diag_plain(&o, path, "cannot read: file too large (the limit is %u MiB)",
-                       MAX_SOURCE_BYTES >> 20);
-        else
-            diag_plain(&o, path, "cannot read: %s", host_error_text(err));
-        if (nerrors)
-            *nerrors = 1;
+    if (asm_read_file(path, diag, nerrors, &buf, &len) != 0)
         return NULL;
-    }
     Program *p = asm_assemble_source(path, buf, len, opt, diag, nerrors);
     free(buf);
     return p;
