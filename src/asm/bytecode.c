@@ -4,7 +4,7 @@
  * been checked.
  *
  * ---------------------------------------------------------------------------------------
- * The .mar file, format version 1
+ * The .mar file, format version 2
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. The first 56 bytes are the header
@@ -13,7 +13,7 @@
  *   offset  field        size     value
  *      0    magic        8 bytes  89 'M' 'V' 'M' 'C' 'O' 'D' 'E'  (0x89 is not ASCII, so
  *                                 a text file never starts with it)
- *      8    version      u32      MAR_VERSION (1): the layout of everything below
+ *      8    version      u32      MAR_VERSION (2): the layout of everything below
  *     12    header_size  u32      56
  *     16    isa          u64      isa_fingerprint(): opcodes, operand kinds, registers,
  *                                 types, signals. Instructions are stored decoded, so they
@@ -48,17 +48,18 @@
 #include "bytecode.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../host/hostfile.h"
+#include "../vm/arena.h"
 #include "../vm/binio.h"
 #include "../vm/progio.h"
 
-#define MAR_VERSION 1u
+#define MAR_VERSION 2u
 
 static const uint8_t mar_magic[8] = { 0x89, 'M', 'V', 'M', 'C', 'O', 'D', 'E' };
 static const char prog_tag[4] = { 'P', 'R', 'O', 'G' };
@@ -106,72 +107,23 @@ done:
     return e;
 }
 
-/* fsync the directory holding path, so that the rename itself is durable. */
-static void sync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    if (!dir)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
+/* host_replace_file's writer: the encoded image. */
+typedef struct Image {
+    const uint8_t *b;
+    size_t         n;
+} Image;
 
-/* The permissions a new file gets (0666 less the umask), as fopen would give. */
-static mode_t new_file_mode(void)
+static int write_image(FILE *f, void *arg)
 {
-    mode_t mask = umask(022);
-    umask(mask);
-    return 0666 & ~mask;
-}
-
-/* Write n bytes to a new temporary file beside path, then rename it to path. Returns 0
- * or an errno value (the temporary file is gone then). */
-static int write_atomically(const char *path, const uint8_t *b, size_t n)
-{
-    char *tmp = malloc(strlen(path) + sizeof ".XXXXXX");
-    if (!tmp)
-        return ENOMEM;
-    sprintf(tmp, "%s.XXXXXX", path);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return e;
-    }
-    int e = 0;
-    for (size_t done = 0; !e && done < n;) {
-        ssize_t k = write(fd, b + done, n - done);
-        if (k < 0 && errno != EINTR)
-            e = errno;
-        else if (k > 0)
-            done += (size_t)k;
-    }
-    if (!e && fchmod(fd, new_file_mode()) != 0)
-        e = errno;
-    if (!e && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp);
-    else
-        sync_dir(path);
-    free(tmp);
-    return e;
+    const Image *im = arg;
+    return fwrite(im->b, 1, im->n, f) == im->n ? 0 : errno ? errno : EIO;
 }
 
 int mar_write_file(const Program *p, const char *path, FILE *err)
 {
     uint8_t *b = NULL;
     size_t n = 0;
-    int e = mar_encode(p, &b, &n) != 0 ? ENOMEM : write_atomically(path, b, n);
+    int e = mar_encode(p, &b, &n) != 0 ? ENOMEM : host_replace_file(path, write_image, &(Image){ b, n });
     free(b);
     if (e)
         fprintf(err, "mvm: %s: cannot write: %s\n", path, strerror(e));
@@ -252,4 +204,68 @@ Program *mar_decode(const char *name, const uint8_t *b, size_t n, FILE *err)
     fprintf(err, "%s: error: offset %" PRIu64 ": %s\n", name, r.bad_at,
             strcmp(r.bad, "out of memory") == 0 ? "out of memory" : r.bad);
     return NULL;
+}
+
+/* Up to n bytes of fd into b (fewer at end of file). 0 or an errno value. */
+static int read_fully(int fd, uint8_t *b, size_t n, size_t *got)
+{
+    *got = 0;
+    while (*got < n) {
+        ssize_t r = read(fd, b + *got, n - *got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return errno;
+        if (r == 0)
+            break;
+        *got += (size_t)r;
+    }
+    return 0;
+}
+
+bool mar_file_has_magic(const char *path)
+{
+    int fd;
+    uint8_t b[sizeof mar_magic];
+    size_t n = 0;
+    if (host_open_regular(path, &fd) != 0)
+        return false;
+    int e = read_fully(fd, b, sizeof b, &n);
+    close(fd);
+    return e == 0 && mar_has_magic(b, n);
+}
+
+/* The file is read into an arena rather than a malloc'd buffer: for a large program the
+ * page faults of fresh memory cost more than the decoding (arena.h). */
+Program *mar_load_file(const char *path, FILE *err)
+{
+    int fd;
+    struct stat sb;
+    int e = host_open_regular(path, &fd);
+    if (!e && fstat(fd, &sb) != 0) {
+        e = errno;
+        close(fd);
+    }
+    if (!e && (uint64_t)sb.st_size > MAX_SOURCE_BYTES) {
+        e = HOST_TOO_LARGE;
+        close(fd);
+    }
+    if (e) {
+        fprintf(err, "%s: error: cannot read: %s\n", path, e == HOST_TOO_LARGE ? "file too large" : host_error_text(e));
+        return NULL;
+    }
+    /* One byte more than the size: a file that grew meanwhile fails the length check. */
+    Arena a;
+    size_t want = (size_t)sb.st_size + 1, n = 0;
+    arena_init(&a, want);
+    uint8_t *b = arena_alloc(&a, want);
+    e = b ? read_fully(fd, b, want, &n) : ENOMEM;
+    close(fd);
+    Program *p = NULL;
+    if (e)
+        fprintf(err, "%s: error: cannot read: %s\n", path, host_error_text(e));
+    else
+        p = mar_decode(path, b, n, err);
+    arena_free(&a);
+    return p;
 }

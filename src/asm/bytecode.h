@@ -31,4 +31,11 @@ int mar_write_file(const Program *p, const char *path, FILE *err);
  * "NAME: error: offset N: what is wrong" on err (name names the file in the message). */
 Program *mar_decode(const char *name, const uint8_t *b, size_t n, FILE *err);
 
+/* Whether the file at path is a regular file that begins with the .mar magic number. */
+bool mar_file_has_magic(const char *path);
+
+/* mar_decode of the file at path, or NULL after "PATH: error: ..." on err (a file that
+ * cannot be read too: "PATH: error: cannot read: why"). */
+Program *mar_load_file(const char *path, FILE *err);
+
 #endif

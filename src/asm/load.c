@@ -40,6 +40,12 @@ int asm_read_file(const char *path, FILE *diag, int *nerrors, char **buf, size_t
 
 Program *asm_load_file(const char *path, const AsmOptions *opt, FILE *diag, int *nerrors)
 {
+    if (mar_file_has_magic(path)) {
+        Program *p = mar_load_file(path, diag);
+        if (nerrors)
+            *nerrors = p ? 0 : 1;
+        return p;
+    }
     char *buf = NULL;
     size_t len = 0;
     if (asm_read_file(path, diag, nerrors, &buf, &len) != 0)

@@ -1,12 +1,12 @@
 /*
  * program.c - the life of a Program (program.h): creation and reference counting.
  *
- * Everything a Program points to is owned by it and allocated with malloc, each array
- * and string separately: path, code, info, units (and each unit's path, name and
- * line_pc), calls, strings (and each literal's bytes), text_pool and labels (and each
- * name). Whoever builds a
- * Program (the assembler, the .mar loader) must keep to that, so that program_release
- * can free any of them, complete or half-built.
+ * Everything a Program points to is owned by it. The assembler allocates each piece with
+ * malloc, each array and string separately: path, code, info, units (and each unit's
+ * path, name and line_pc), calls, strings (and each literal's bytes), text_pool and
+ * labels (and each name), so that program_release can free any of them, complete or
+ * half-built. A program decoded from a file (vm/progio.c) has them all in its arena
+ * instead, freed in one go.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,11 @@ void program_release(Program *p)
 {
     if (!p || --p->refs > 0)
         return;
+    if (p->arena.chunk) {
+        arena_free(&p->arena);
+        free(p);
+        return;
+    }
     for (uint32_t i = 0; i < p->nunits; i++) {
         free(p->units[i].path);
         free(p->units[i].name);

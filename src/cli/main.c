@@ -285,22 +285,6 @@ static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
     return status;
 }
 
-/* mvm crun: the file must be bytecode (anything else: "FILE: error: offset 0: ..."). */
-static Program *load_bytecode(const char *path)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    int err = host_read_file(path, MAX_SOURCE_BYTES, &buf, &len);
-    if (err) {
-        fprintf(stderr, "%s: error: cannot read: %s\n", path,
-                err == HOST_TOO_LARGE ? "file too large" : host_error_text(err));
-        return NULL;
-    }
-    Program *p = mar_decode(path, (const uint8_t *)buf, len, stderr);
-    free(buf);
-    return p;
-}
-
 /* The program named on the command line: bytecode (by its magic number) or source,
  * assembled with its user modules looked up on the host, beside it, inside its directory
  * (which becomes PID 1's directory). */
@@ -316,7 +300,7 @@ static Program *assemble(const Cli *cli)
     HostModules modules;
     asm_host_modules(&modules, base);
     AsmOptions opt = { .stdlib_dir = cli->cfg.loc_stdlib, .modules = &modules.provider };
-    Program *p = strcmp(cli->command, "crun") == 0 ? load_bytecode(cli->file)
+    Program *p = strcmp(cli->command, "crun") == 0 ? mar_load_file(cli->file, stderr)
                                                    : asm_load_file(cli->file, &opt, stderr, NULL);
     free(base);
     return p;

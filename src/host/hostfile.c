@@ -56,7 +56,12 @@ int host_stat_regular(const char *path)
 
 int host_read_fd(int fd, size_t max, char **data, size_t *len)
 {
+    /* A regular file's size is known: one buffer and one read, no regrowing. Whatever it
+     * says, the loop below still reads to the end and checks max. */
+    struct stat sb;
     size_t cap = 4096, n = 0;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && (unsigned long long)sb.st_size <= max)
+        cap = (size_t)sb.st_size + 1;   /* + 1: the end of the file is seen without regrowing */
     char *buf = malloc(cap + 1);
     int e = buf ? 0 : ENOMEM;
     while (!e) {
@@ -155,4 +160,63 @@ const char *host_error_text(int e)
     default:
         return strerror(e);
     }
+}
+
+/* fsync the directory holding path, so that a rename in it is durable. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* The permissions a new file gets (0666 less the umask), as fopen would give. */
+static mode_t new_file_mode(void)
+{
+    mode_t mask = umask(022);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+int host_replace_file(const char *path, int (*write)(FILE *f, void *arg), void *arg)
+{
+    char *tmp = malloc(strlen(path) + sizeof ".XXXXXX");
+    if (!tmp)
+        return ENOMEM;
+    sprintf(tmp, "%s.XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+    int e = f ? 0 : errno;
+    if (!f) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return e;
+    }
+    e = write(f, arg);
+    if (!e && fflush(f) != 0)
+        e = errno;
+    if (!e && fchmod(fd, new_file_mode()) != 0)
+        e = errno;
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (fclose(f) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e)
+        unlink(tmp);
+    else
+        sync_dir(path);
+    free(tmp);
+    return e;
 }

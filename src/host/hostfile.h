@@ -12,6 +12,9 @@
  *      absolute, never climbs out); host_open_within then resolves every symbolic link
  *      and refuses a file whose real path is not inside the real path of that directory.
  *
+ * And the files mvm writes itself (snapshots, bytecode) are replaced, never rewritten in
+ * place: host_replace_file.
+ *
  * Functions return 0 or a positive errno value, or one of the HOST_* codes below;
  * host_error_text words either for a message.
  */
@@ -20,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
     HOST_NOT_REGULAR = -1,   /* a FIFO, a device, a socket (a directory is EISDIR) */
@@ -52,6 +56,13 @@ bool host_path_allowed(const char *rel);
  * resolved: 0 with *fd, or ENOENT (missing, or a dangling link), HOST_OUTSIDE,
  * EISDIR, HOST_NOT_REGULAR, another errno. */
 int host_open_within(const char *base, const char *path, int *fd);
+
+/* Replace the file at path with what write(f, arg) writes to f (0, or an errno value):
+ * written to a new temporary file beside it (PATH.XXXXXX), flushed to the disk, given
+ * the permissions a new file gets (0666 less the umask), renamed over path, and the
+ * directory flushed too, so that a crash at any moment leaves either the old file or the
+ * new one, whole. Returns 0, or an errno value with no temporary file left behind. */
+int host_replace_file(const char *path, int (*write)(FILE *f, void *arg), void *arg);
 
 /* Words for an error of the functions above ("not a regular file (a FIFO, a device or a
  * socket)", strerror for an errno). */

@@ -2,8 +2,8 @@
  * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
  *
  * ---------------------------------------------------------------------------------------
- * The snapshot file, format version 4 (1: signal frames saved only I9; 2: no turn_begun;
- * 3: programs without their label table)
+ * The snapshot file, format version 5 (1: signal frames saved only I9; 2: no turn_begun;
+ * 3: programs without their label table; 4: programs in fixed-size records)
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
@@ -31,8 +31,9 @@
  *        str base_dir      directory of PID 1's program, absolute (empty: none)
  *        u64 n, then n x (i64 pid, u64 icount)   --stats rows of ended processes
  *   PROG  every distinct Program (processes that share one after fork share it again)
- *        u32 n, then n x the encoding of a Program (vm/progio.c: path, code, line and
- *        column table, units, call sites, strings, statement texts, labels)
+ *        u32 n, then n x the encoding of a Program (vm/progio.c: path, units with their
+ *        line tables, code, line and column table, call sites, strings, statement
+ *        texts, labels)
  *   PAGE  every distinct memory page (a page shared by fork or share_m is stored once)
  *        u32 n, then n x
  *          u8 shared, u64 live[4], u64 start[4], u16 k, k x i64: words 0..k-1 (the
@@ -97,7 +98,7 @@
 #include "mailbox.h"
 #include "sched.h"
 
-#define SNAP_VERSION 4u
+#define SNAP_VERSION 5u
 
 static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' };
 
@@ -439,21 +440,6 @@ static int collect(VM *vm, SaveSet *ss)
     return 0;
 }
 
-/* fsync the directory holding path, so the rename itself is durable. */
-static void sync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    if (!dir)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
 /* PID 1's directory as an absolute path (vm_start makes it one when it can), so that a
  * machine resumed from another working directory finds the same host programs. */
 static void absolute_base_dir(VM *vm)
@@ -497,41 +483,18 @@ done:
     return e;
 }
 
+/* host_replace_file's writer: the machine now. */
+static int write_now(FILE *f, void *vm)
+{
+    return write_snapshot(vm, f, host_time_ms());
+}
+
 int snapshot_save(VM *vm, const char *path)
 {
     fflush(vm->out);   /* what was printed before the snapshot point is out */
-    char *tmp = malloc(strlen(path) + 5);
-    FILE *f = NULL;
-    int e = 0;
-    if (!tmp) {
-        e = ENOMEM;
-        goto done;
-    }
-    sprintf(tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-        e = errno;
-        if (fd >= 0)
-            close(fd);
-        goto done;
-    }
-    e = write_snapshot(vm, f, host_time_ms());
-    if (!e && fflush(f) != 0)
-        e = errno;
-    if (!e && fsync(fileno(f)) != 0)
-        e = errno;
-    if (fclose(f) != 0 && !e)
-        e = errno ? errno : EIO;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp);
-    else
-        sync_dir(path);
-done:
+    int e = host_replace_file(path, write_now, vm);
     if (e)
         fprintf(vm->err, "mvm: cannot write snapshot %s: %s\n", path, strerror(e));
-    free(tmp);
     return e ? -1 : 0;
 }
 

@@ -257,6 +257,34 @@ uint64_t r_count(Reader *r, int bytes, uint64_t each, uint64_t max, const char *
     return r->bad ? 0 : n;
 }
 
+uint64_t r_uvar_long(Reader *r)
+{
+    uint64_t at = r_offset(r), v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        const uint8_t *b = r_take(r, 1);
+        if (!b)
+            return 0;
+        if (shift == 63 && *b > 1)
+            break;
+        v |= (uint64_t)(*b & 0x7F) << shift;
+        if (*b < 0x80)
+            return v;
+    }
+    r_fail_at(r, at, "a number is malformed");
+    return 0;
+}
+
+uint64_t r_uvar_count(Reader *r, uint64_t each, uint64_t max, const char *why)
+{
+    uint64_t at = r_offset(r);
+    uint64_t n = r_uvar(r);
+    if (!r->bad && (n > max || (each && n > r_left(r) / each))) {
+        r_fail_at(r, at, why);
+        return 0;
+    }
+    return r->bad ? 0 : n;
+}
+
 bool r_bool(Reader *r)
 {
     uint64_t at = r_offset(r);

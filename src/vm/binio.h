@@ -25,8 +25,11 @@
  *   - Writer: output in two passes (counting, then buffered writing with hashing);
  *   - Reader: a bounds-checked cursor that remembers the file offset of its first
  *     failure, for "FILE: error: offset N: what is wrong".
- * A `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C
- * struct, so no file depends on the compiler's layout.
+ * A `str` is a u32 length and that many bytes, no NUL. A `uvar` is an unsigned integer in
+ * 7-bit groups, low group first, the top bit of each byte set when another follows
+ * (LEB128: 0..127 take one byte); an `svar` is a signed one zigzag-mapped to a uvar
+ * (0, -1, 1, -2, ... become 0, 1, 2, 3, ...), so small magnitudes of either sign are
+ * short. Nothing is stored as a raw C struct, so no file depends on the compiler's layout.
  */
 #ifndef MVM_BINIO_H
 #define MVM_BINIO_H
@@ -46,18 +49,24 @@
 #define BIN_MAX_SECTIONS 8         /* sections a format may have */
 #define BIN_WBUF_SIZE    (1u << 16) /* a multiple of 8: the checksum sees whole words */
 
+/* One load or store each (memcpy of 8 bytes compiles to a move), swapped on a
+ * big-endian host. */
 static inline uint64_t bin_get_le64(const uint8_t *b)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | b[i];
+    uint64_t v;
+    memcpy(&v, b, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
 static inline void bin_put_le64(uint8_t *b, uint64_t v)
 {
-    for (int i = 0; i < 8; i++, v >>= 8)
-        b[i] = (uint8_t)v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(b, &v, 8);
 }
 
 /* Continue hash h over n bytes (n a multiple of 8), a little-endian word at a time. */
@@ -173,6 +182,18 @@ static inline void w_mem(Writer *w, const char *s, size_t n)
 
 static inline void w_str(Writer *w, const char *s) { w_mem(w, s ? s : "", s ? strlen(s) : 0); }
 
+static inline void w_uvar(Writer *w, uint64_t v)
+{
+    for (; v >= 0x80; v >>= 7)
+        w_u8(w, (uint8_t)(v | 0x80));
+    w_u8(w, (uint8_t)v);
+}
+
+static inline uint64_t zigzag(int64_t v) { return (uint64_t)v << 1 ^ -((uint64_t)v >> 63); }
+static inline int64_t unzigzag(uint64_t u) { return (int64_t)(u >> 1 ^ -(u & 1)); }
+
+static inline void w_svar(Writer *w, int64_t v) { w_uvar(w, zigzag(v)); }
+
 /* ---------------------------------------------------------------- reading */
 
 /* A bounds-checked cursor over part of a file that starts at base. The first problem is
@@ -194,7 +215,7 @@ void r_fail_at(Reader *r, uint64_t offset, const char *why);
 const uint8_t *r_take(Reader *r, uint64_t n);
 uint64_t r_uint(Reader *r, int bytes);
 
-static inline uint8_t  r_u8(Reader *r)  { return (uint8_t)r_uint(r, 1); }
+static inline uint8_t  r_u8(Reader *r)  { return r->p < r->end ? *r->p++ : (uint8_t)r_uint(r, 1); }
 static inline uint16_t r_u16(Reader *r) { return (uint16_t)r_uint(r, 2); }
 static inline uint32_t r_u32(Reader *r) { return (uint32_t)r_uint(r, 4); }
 static inline uint64_t r_u64(Reader *r) { return r_uint(r, 8); }
@@ -202,6 +223,22 @@ static inline int64_t  r_i64(Reader *r) { return (int64_t)r_uint(r, 8); }
 
 /* A count of items each taking at least `each` bytes, at most `max`. */
 uint64_t r_count(Reader *r, int bytes, uint64_t each, uint64_t max, const char *why);
+uint64_t r_uvar_long(Reader *r);
+
+/* A uvar; one byte is the common case, taken without a call. More than ten bytes, or
+ * bits beyond 64, fail as "a number is malformed". */
+static inline uint64_t r_uvar(Reader *r)
+{
+    if (r->p < r->end && *r->p < 0x80)
+        return *r->p++;
+    return r_uvar_long(r);
+}
+
+static inline int64_t r_svar(Reader *r) { return unzigzag(r_uvar(r)); }
+
+/* A uvar count of items of at least `each` bytes that must fit in what is left and not
+ * exceed max (else r fails with why at the count). */
+uint64_t r_uvar_count(Reader *r, uint64_t each, uint64_t max, const char *why);
 bool r_bool(Reader *r);
 /* A str as a new NUL-terminated string (*len its length); NULL on failure. */
 char *r_str(Reader *r, uint32_t *len);

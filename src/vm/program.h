@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "../param.h"
+#include "arena.h"
 #include "opcodes.h"
 #include "regs.h"
 
@@ -100,6 +101,8 @@ typedef struct ProgLabel {
 
 typedef struct Program {
     int        refs;      /* processes running it (fork shares, exec/exit drop) */
+    Arena      arena;     /* a decoded program (vm/progio.c): everything it points to
+                             lives here; an assembled one: unused, each piece is malloc'd */
     char      *path;      /* the main file's path as given */
     Instr     *code;      /* ncode entries, unit sentinels included */
     InstrInfo *info;      /* parallel to code */

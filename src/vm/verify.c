@@ -16,6 +16,7 @@
 
 typedef struct Check {
     const Program *p;
+    Instr *set_masks;    /* p->code when masks are to be set rather than compared */
     char  *msg;
     size_t cap;
     VerifyWhere where;   /* the part a failure is about */
@@ -184,8 +185,10 @@ static int check_instr(Check *c, uint32_t i)
                 mask |= 1ULL << cs->reg[k];
     }
     /* The mask decides between the fast and the typed path: it must name every register
-     * the instruction touches, and only those (parser.c). */
-    if (in->mask != mask)
+     * the instruction touches, and only those (parser.c). Files do not store it. */
+    if (c->set_masks)
+        c->set_masks[i].mask = mask;
+    else if (in->mask != mask)
         return fail(at(c, VERIFY_INSTR, i), "instruction %u (%s): register mask does not match its operands", i,
                     op_info[in->op].mnemonic);
     return 0;
@@ -220,9 +223,9 @@ static int check_labels(Check *c)
     return 0;
 }
 
-int program_verify_where(const Program *p, char *msg, size_t cap, VerifyWhere *where)
+static int verify(const Program *p, Instr *set_masks, char *msg, size_t cap, VerifyWhere *where)
 {
-    Check c = { p, msg, cap, { VERIFY_PROGRAM, 0 } };
+    Check c = { p, set_masks, msg, cap, { VERIFY_PROGRAM, 0 } };
     int st = 0;
     if (cap > 0)
         msg[0] = '\0';
@@ -242,6 +245,16 @@ int program_verify_where(const Program *p, char *msg, size_t cap, VerifyWhere *w
     if (where)
         *where = c.where;
     return st;
+}
+
+int program_verify_where(const Program *p, char *msg, size_t cap, VerifyWhere *where)
+{
+    return verify(p, NULL, msg, cap, where);
+}
+
+int program_verify_decoded(Program *p, char *msg, size_t cap, VerifyWhere *where)
+{
+    return verify(p, p->code, msg, cap, where);
 }
 
 int program_verify(const Program *p, char *msg, size_t cap)

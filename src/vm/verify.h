@@ -32,4 +32,9 @@ typedef struct VerifyWhere {
 /* program_verify, and on failure where (if not NULL) says what the message is about. */
 int program_verify_where(const Program *p, char *msg, size_t cap, VerifyWhere *where);
 
+/* program_verify_where for a program decoded from a file (vm/progio.c): files do not
+ * store the register masks, which follow from the operands, so this sets each
+ * instruction's mask as it checks the instruction instead of comparing it. */
+int program_verify_decoded(Program *p, char *msg, size_t cap, VerifyWhere *where);
+
 #endif

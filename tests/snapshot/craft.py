@@ -3,14 +3,15 @@
 
 run-snapshot.sh uses it to build the crafted snapshots a user (or an attacker) could hand
 to `mvm resume`: the loader must refuse each with status 2 and a message, never crash.
-The layout parsed here is the one documented at the top of src/kernel/snapshot.c
-(formats 1 and 2: format 1 is what mvm wrote before signal frames saved the context, so
-that the same damage can be shown to crash the older mvm). Patches, applied in order:
+The layout parsed here is the one documented at the top of src/kernel/snapshot.c and, for
+the programs, src/vm/progio.c (snapshot format 5). A patch that makes a field longer (a
+literal where none was) re-encodes the field and fixes the lengths and sums that cover
+it. Patches, applied in order:
 
   lib-ret=V            the first library-call frame (of any process) returns to V
   imm=TEXT/SLOT/V      the instruction whose statement text is TEXT (e.g. "LOAD G1 G3"):
                        literal part of operand SLOT (0-2) becomes V
-  arg=TEXT/ARG/V       that CALL's argument ARG (0-9): literal part becomes V
+  arg=TEXT/ARG/V       that CALL's argument ARG (0-9): its register byte becomes V
   pending=V            the first process's pending-signal mask becomes V
   handler=SIG/V        the first live process's handler of SIG becomes V
   ctx-type=REG/V       the first saved signal context: the type of register REG becomes V
@@ -20,10 +21,12 @@ import sys
 
 FNV_OFFSET = 0xcbf29ce484222325
 FNV_PRIME = 0x100000001b3
+HEADER = 56
 REG_COUNT = 55
 SIG_MAX = 31
 PROC_EXITED = 3
 FRAME_LIBRARY = 1
+FORM_REG, FORM_IMM, FORM_AUX = 1, 8, 64
 
 
 def checksum(b, n):
@@ -31,6 +34,20 @@ def checksum(b, n):
     for i in range(0, n, 8):
         h = ((h ^ struct.unpack_from('<Q', b, i)[0]) * FNV_PRIME) % (1 << 64)
     return h
+
+
+def uvar(v):
+    out = bytearray()
+    while True:
+        byte = v & 0x7f
+        v >>= 7
+        out.append(byte | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def svar(v):
+    return uvar(-2 * v - 1 if v < 0 else 2 * v)
 
 
 class Cursor:
@@ -50,52 +67,100 @@ class Cursor:
         n = self.u('I')
         return bytes(self.b[self.take(n):self.pos])
 
+    def uv(self):
+        v, shift = 0, 0
+        while True:
+            byte = self.b[self.pos]
+            self.pos += 1
+            v |= (byte & 0x7f) << shift
+            shift += 7
+            if not byte & 0x80:
+                return v
+
+    def sv(self):
+        u = self.uv()
+        return (u >> 1) ^ -(u & 1)
+
+
+def read_instr(c):
+    """(start, end, op, regs, imms, aux) of the instruction at c."""
+    start = c.pos
+    op, form = c.u('B'), c.u('B')
+    regs = [c.u('B') if form & FORM_REG << k else None for k in range(3)]
+    imms = [c.sv() if form & FORM_IMM << k else 0 for k in range(3)]
+    aux = c.uv() if form & FORM_AUX else 0
+    return start, c.pos, op, regs, imms, aux
+
+
+def encode_instr(op, regs, imms, aux):
+    form = (FORM_AUX if aux else 0)
+    for k in range(3):
+        form |= (FORM_REG << k if regs[k] is not None else 0) | (FORM_IMM << k if imms[k] else 0)
+    out = bytearray([op, form])
+    out += bytes(r for r in regs if r is not None)
+    for k in range(3):
+        if imms[k]:
+            out += svar(imms[k])
+    if aux:
+        out += uvar(aux)
+    return bytes(out)
+
+
+def read_call(c):
+    """(reg offsets of the arguments) of the call site at c."""
+    regs = []
+    for _ in range(c.uv()):
+        regs.append(c.take(1))
+        if c.b[regs[-1]] == 55:   # REG_ZERO: a literal follows
+            c.sv()
+    c.uv()
+    return regs
+
+
+def parse_program(c, found):
+    c.s()
+    sizes = []
+    for _ in range(c.uv()):
+        c.s(); c.s()
+        sizes.append(c.uv())
+        for _ in range(c.uv() + 2):
+            c.sv()
+    instrs = [read_instr(c) for _ in range(sum(sizes))]
+    texts, text = [], 0
+    for _ in instrs:
+        c.sv(); c.uv()
+        text += c.sv()
+        texts.append(text)
+    calls = [read_call(c) for _ in range(c.uv())]
+    for _ in range(c.uv()):
+        c.s()
+    text_len = c.uv()
+    pool = bytes(c.b[c.take(text_len):c.pos])
+    for _ in range(c.uv()):
+        c.s(); c.uv(); c.uv()
+    for ins, off in zip(instrs, texts):
+        stmt = pool[off:pool.index(b'\0', off)].decode('latin-1')
+        found['instr'].setdefault(stmt, (ins, calls))
+
 
 def parse(b):
     """Offsets of the fields the patches need."""
     version = struct.unpack_from('<I', b, 8)[0]
-    if version not in (1, 2, 3, 4):
+    if version != 5:
         sys.exit('craft.py: snapshot format %d not understood' % version)
-    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'calls': []}
-    c = Cursor(b, 56)
-    sections = {}
+    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {}}
+    c = Cursor(b, HEADER)
     for _ in range(6):
         tag = bytes(b[c.pos:c.pos + 4]).decode()
         c.take(8)
         length = c.u('Q')
-        sections[tag] = c.pos
+        found['sections'][tag] = (c.pos - 8, c.pos)
         c.take(length)
-    # PROG
-    c.pos = sections['PROG']
-    progs = []
+    found['sections_end'] = c.pos
+    c.pos = found['sections']['PROG'][1]
     for _ in range(c.u('I')):
-        c.s()
-        ncode = c.u('I')
-        code = c.take(40 * ncode)
-        info = c.take(16 * ncode)
-        for _ in range(c.u('I')):
-            c.s(); c.s()
-            c.u('I'); c.u('I')
-            nlines = c.u('I')
-            c.take(4 * (nlines + 2))
-        calls = []
-        for _ in range(c.u('I')):
-            calls.append(c.take(98))
-        for _ in range(c.u('I')):
-            c.s()
-        text_len = c.u('Q')
-        text = bytes(b[c.take(text_len):c.pos])
-        if version >= 4:
-            for _ in range(c.u('I')):
-                c.s()
-                c.u('I'); c.u('I')
-        for i in range(ncode):
-            off = struct.unpack_from('<I', b, info + 16 * i + 12)[0]
-            stmt = text[off:text.index(b'\0', off)].decode('latin-1')
-            found['instr'].setdefault(stmt, (code + 40 * i, calls))
-        progs.append(calls)
-    # PROC
-    c.pos = sections['PROC']
+        parse_program(c, found)
+    c.pos = found['sections']['PROC'][1]
     for _ in range(c.u('I')):
         c.u('q'); c.u('q')
         state = c.u('B')
@@ -111,12 +176,9 @@ def parse(b):
             ret = c.take(4)
             if c.u('B') == FRAME_LIBRARY:
                 found['lib_frames'].append(ret)
-            if version == 1:
-                c.take(3)
-        if version >= 2:
-            for _ in range(c.u('I')):
-                c.take(1 + 8 * REG_COUNT)
-                found['ctx'].append(c.take(REG_COUNT))
+        for _ in range(c.u('I')):
+            c.take(1 + 8 * REG_COUNT)
+            found['ctx'].append(c.take(REG_COUNT))
         found['handlers'].append(c.take(4 * (SIG_MAX + 1)))
         c.u('q')
         c.take(24)
@@ -124,6 +186,20 @@ def parse(b):
         c.take(16 * c.u('I'))
         c.take(12 * c.u('I'))
     return found
+
+
+def splice(b, found, start, end, new):
+    """b with bytes start..end of the PROG section replaced, lengths and padding fixed."""
+    at, _ = found['sections']['PROG']
+    prog_len = struct.unpack_from('<Q', b, at)[0] + len(new) - (end - start)
+    sections = b[HEADER:found['sections_end']]
+    out = bytearray(b[:HEADER]) + sections
+    out[start:end] = new
+    struct.pack_into('<Q', out, at, prog_len)
+    out += bytes(-(len(out) - HEADER) % 8)
+    struct.pack_into('<Q', out, 40, len(out) - HEADER)
+    struct.pack_into('<Q', out, 48, checksum(out, 48))
+    return out + bytes(8)
 
 
 def first(found, key, what):
@@ -144,12 +220,12 @@ def apply(b, found, patch):
     if name == 'lib-ret':
         struct.pack_into('<I', b, first(found, 'lib_frames', 'library frame'), int(arg))
     elif name == 'imm':
-        at, _ = instr(found, parts[0])
-        struct.pack_into('<q', b, at + 16 + 8 * int(parts[1]), int(parts[2]))
+        (start, end, op, regs, imms, aux), _ = instr(found, parts[0])
+        imms[int(parts[1])] = int(parts[2])
+        return splice(b, found, start, end, encode_instr(op, regs, imms, aux))
     elif name == 'arg':
-        at, calls = instr(found, parts[0])
-        site = calls[struct.unpack_from('<I', b, at + 4)[0]]
-        struct.pack_into('<q', b, site + 4 + 10 + 8 * int(parts[1]), int(parts[2]))
+        (_, _, _, _, _, aux), calls = instr(found, parts[0])
+        struct.pack_into('<B', b, calls[aux][int(parts[1])], int(parts[2]))
     elif name == 'pending':
         struct.pack_into('<I', b, first(found, 'pending', 'process'), int(arg))
     elif name == 'handler':
@@ -158,17 +234,17 @@ def apply(b, found, patch):
         struct.pack_into('<B', b, first(found, 'ctx', 'saved context') + int(parts[0]), int(parts[1]))
     else:
         sys.exit('craft.py: unknown patch ' + patch)
+    return b
 
 
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     b = bytearray(open(sys.argv[1], 'rb').read())
-    found = parse(b)
     for patch in sys.argv[3:]:
-        apply(b, found, patch)
+        b = apply(b, parse(b), patch)
     body = struct.unpack_from('<Q', b, 40)[0]
-    struct.pack_into('<Q', b, 56 + body, checksum(b, 56 + body))
+    struct.pack_into('<Q', b, HEADER + body, checksum(b, HEADER + body))
     open(sys.argv[2], 'wb').write(b)
 
 
