@@ -11,28 +11,13 @@
 #     hertz 0 means as fast as possible.
 # Prints `sleep: N passed, N failed`; exit status 1 if any failed.
 set -u
-
-if [ $# -lt 1 ]; then
-    echo "usage: $0 MVM" >&2
-    exit 2
-fi
-mvm=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ ! -x "$mvm" ] || [ -d "$mvm" ]; then
-    echo "run-sleep: $1 is not an executable (build it first)" >&2
-    echo "sleep: 0 passed, 1 failed"
-    exit 1
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/mvm-sleep.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/suite.sh" sleep "$@"
 cd "$work" || exit 2
 
-pass=0
-fail=0
 CPU_MAX=0.3
 
 # run NAME EXPECTED_STDOUT [OPTIONS...] : runs prog.kar (written by the caller) with a
-# 20 s timeout; sets $wall, $cpu (user + sys, seconds) and $problem ("" when the run
+# 20 s timeout; sets $wall, $cpu (user + sys, seconds) and $trouble ("" when the run
 # ended with status 0 and printed EXPECTED_STDOUT exactly).
 run() {
     local name=$1 want=$2 status times
@@ -43,26 +28,27 @@ run() {
     times=$(tail -n 1 time.txt)
     wall=$(echo "$times" | awk '{ print $1 }')
     cpu=$(echo "$times" | awk '{ printf "%.3f", $2 + $3 }')
-    problem=""
+    trouble=""
     if [ "$status" -ne 0 ]; then
-        problem="exit status $status"
+        trouble="exit status $status"
     fi
     if [ "$(cat out.txt)" != "$want" ]; then
-        problem="$problem${problem:+; }stdout differs: got '$(head -c 200 out.txt | tr '\n' ' ')', expected '$(echo "$want" | tr '\n' ' ')'"
+        trouble="$trouble${trouble:+; }stdout differs: got '$(head -c 200 out.txt | tr '\n' ' ')', expected '$(echo "$want" | tr '\n' ' ')'"
     fi
     if grep -q . err.txt; then
-        problem="$problem${problem:+; }stderr: $(head -c 200 err.txt | tr '\n' ' ')"
+        trouble="$trouble${trouble:+; }stderr: $(head -c 200 err.txt | tr '\n' ' ')"
     fi
 }
 
-# verdict NAME OK DETAIL : counts the case; prints DETAIL (and $problem) when it failed.
+# verdict NAME OK DETAIL : counts the case (suite.sh's pass and fail); prints DETAIL (and
+# $trouble) when it failed.
 verdict() {
     local name=$1 ok=$2 detail=$3
-    if [ "$ok" = 1 ] && [ -z "$problem" ]; then
+    if [ "$ok" = 1 ] && [ -z "$trouble" ]; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1))
-        echo "FAIL sleep/$name: $detail${problem:+ ($problem)}"
+        echo "FAIL sleep/$name: $detail${trouble:+ ($trouble)}"
     fi
 }
 
@@ -186,5 +172,4 @@ printf '{ "hertz": 0 }\n' > hz.json
 run hertz_0 "333333" --config hz.json
 verdict hertz_0 "$(is "wall < 5")" "hertz 0, 1000001 instructions: wall ${wall}s (want < 5)"
 
-echo "sleep: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -113,13 +113,6 @@ _Static_assert(SEC_COUNT <= BIN_MAX_SECTIONS, "the Writer keeps a length per sec
 #define EXTENT_BYTES   16u
 #define MAPPING_BYTES  12u
 
-/* Only the fuzzing harness needs this: it repairs mutated files so that mutations reach
- * the parser. */
-void snapshot_seal(uint8_t *file, size_t size)
-{
-    bin_seal(file, size);
-}
-
 /* ---------------------------------------------------------------- pointer sets */
 
 /* Distinct pointers in first-seen order, with their index (open addressing). */

@@ -35,9 +35,4 @@ int snapshot_load(VM *vm, const char *path, const VmOptions *opt, FILE *err);
 int snapshot_load_bytes(VM *vm, const char *path, const uint8_t *file, size_t size, int64_t now_ms,
                         const VmOptions *opt, FILE *err);
 
-/* Set the body length and checksums of the size bytes of a snapshot image in memory
- * (size = 56-byte header + whole words of body + 8-byte tail), as the writer does: for
- * the fuzzing harness, which repairs mutated inputs. */
-void snapshot_seal(uint8_t *file, size_t size);
-
 #endif

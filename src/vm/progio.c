@@ -178,10 +178,12 @@ static uint32_t r_uvar32(Reader *r, const char *why)
 static uint32_t r_delta32(Reader *r, uint32_t base, const char *why)
 {
     uint64_t at = r_offset(r);
-    int64_t v = (int64_t)base + r_svar(r);   /* no overflow: |svar| < 2^63, base < 2^32 */
-    if (v < 0 || v > UINT32_MAX)
+    int64_t d = r_svar(r);   /* compared before adding: base + d could overflow */
+    if (d < -(int64_t)base || d > (int64_t)(UINT32_MAX - base)) {
         r_fail_at(r, at, why);
-    return (uint32_t)v;
+        return 0;
+    }
+    return (uint32_t)(base + d);
 }
 
 static void read_units(Reader *r, Program *p, Offsets *at)

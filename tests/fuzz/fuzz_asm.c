@@ -20,6 +20,7 @@
 
 #include "asm/asm.h"
 #include "kernel/kernel.h"
+#include "harness.h"
 #include "vclock.h"
 
 static FILE *devnull;
@@ -59,12 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size; i++)
         h = (h ^ data[i]) * 16777619u;
 
-    VmOptions o = {
-        .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-        .quantum = 1 + (int64_t)(h % 3), .max_processes = 8, .mailbox_capacity = 16,
-        .hertz = 0, .max_steps = 2000, .trace = false, .stats = false, .seed = 1,
-        .vfs_path = ":memory:",
-    };
+    VmOptions o = fuzz_small_machine(1 + (int64_t)(h % 3), 2000);
     static VM vm;
     vm_init(&vm, &o);
     vm.out = devnull;

@@ -8,7 +8,7 @@
  * harness repairs the outer layer first, as someone editing a .mar by hand would: the
  * first 40 header bytes become those of a genuine .mar (magic, version, fingerprint,
  * check values), and body_len and both checksums are set by bin_seal (the writer's own
- * code). Every byte of the program section reaches the parser and the verifier
+ * code): fuzz_repair in harness.c. Every byte of the program section reaches the parser and the verifier
  * untouched. One input in 16 is decoded as it is, to keep the outer checks fuzzed too.
  *
  * A program that loads goes through disasm_print and runs in a small machine (4096 words,
@@ -24,28 +24,11 @@
 #include "asm/asm.h"
 #include "asm/bytecode.h"
 #include "kernel/kernel.h"
+#include "harness.h"
 #include "vclock.h"
-#include "vm/binio.h"
 
-#define HEADER 56u
-#define TAIL   8u
 static FILE *devnull;
-static uint8_t header0[40];   /* the first 40 header bytes of a genuine .mar */
-
-/* The input with a genuine header, its body length and both checksums set. */
-static uint8_t *repair(const uint8_t *data, size_t size, size_t *out)
-{
-    size_t body = size > HEADER + TAIL ? (size - HEADER - TAIL) / 8 * 8 : 0;
-    size_t n = HEADER + body + TAIL;
-    uint8_t *b = calloc(1, n);
-    if (!b)
-        return NULL;
-    memcpy(b, data, size < HEADER + body ? size : HEADER + body);
-    memcpy(b, header0, sizeof header0);
-    bin_seal(b, n);
-    *out = n;
-    return b;
-}
+static uint8_t header0[FUZZ_HEADER_KEPT];   /* of a genuine .mar */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -72,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = size;
     bool as_is = size && data[0] % 16 == 0;
-    uint8_t *b = as_is ? malloc(size) : repair(data, size, &n);
+    uint8_t *b = as_is ? malloc(size) : fuzz_repair(data, size, header0, &n);
     if (!b)
         return 0;
     if (as_is)
@@ -84,11 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     disasm_print(prog, devnull);
     asm_print_tokens(prog, devnull);
     vclock_reset();
-    VmOptions o = {
-        .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-        .quantum = 1 + (int64_t)(size % 3), .max_processes = 8, .mailbox_capacity = 16,
-        .max_steps = 2000, .seed = 1, .vfs_path = ":memory:",
-    };
+    VmOptions o = fuzz_small_machine(1 + (int64_t)(size % 3), 2000);
     static VM vm;
     vm_init(&vm, &o);
     vm.out = devnull;

@@ -19,6 +19,7 @@
 #include "asm/asm.h"
 #include "asm/bytecode.h"
 #include "kernel/kernel.h"
+#include "harness.h"
 #include "vclock.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -44,11 +45,7 @@ typedef struct Outcome {
 static void run(Program *prog, int64_t quantum, Outcome *o)
 {
     vclock_reset();
-    VmOptions opt = {
-        .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-        .quantum = quantum, .max_processes = 8, .mailbox_capacity = 16, .max_steps = 2000,
-        .seed = 1, .vfs_path = ":memory:",
-    };
+    VmOptions opt = fuzz_small_machine(quantum, 2000);
     static VM vm;
     vm_init(&vm, &opt);
     FILE *out = open_memstream(&o->out, &o->nout), *err = open_memstream(&o->err, &o->nerr);

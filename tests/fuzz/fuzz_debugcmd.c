@@ -28,6 +28,7 @@
 #include "asm/asm.h"
 #include "cli/debug_cmd.h"
 #include "kernel/kernel.h"
+#include "harness.h"
 #include "vclock.h"
 
 #define MAX_SCRIPT    4096   /* bytes of commands one input may give */
@@ -76,11 +77,6 @@ static const char fixed_source[] =
     "say:    PRINTR F1\n"
     "        RET\n";
 
-static const VmOptions small = {
-    .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-    .quantum = 1, .max_processes = 8, .mailbox_capacity = 16,
-    .seed = 1, .vfs_path = ":memory:",
-};
 
 static FILE *devnull;
 static Program *prog;
@@ -119,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .out = devnull, .err = devnull, .input_fd = -1, .save_interval = SAVE_INTERVAL,
     };
     char *argv[] = { "fuzz.kar" };
+    VmOptions small = fuzz_small_machine(1, 0);
     (void)debug_session_run(prog, &small, 1, argv, &io);
     fclose(commands);
     free(script);

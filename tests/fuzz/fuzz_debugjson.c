@@ -30,6 +30,7 @@
 #include "kernel/debugjson.h"
 #include "kernel/host.h"
 #include "kernel/kernel.h"
+#include "harness.h"
 #include "vclock.h"
 
 #define DUMP_BUDGET (4u << 20)   /* bytes of dumps one input may print */
@@ -59,11 +60,6 @@ static const char fixed_source[] =
     "        LIT S2 3\n"
     "        SYSCALL\n";
 
-static const VmOptions small = {
-    .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-    .quantum = 1, .max_processes = 8, .mailbox_capacity = 16, .max_steps = 300,
-    .seed = 1, .vfs_path = ":memory:",
-};
 
 static FILE *devnull, *dumps;
 static size_t dumped;            /* bytes written to dumps for this input */
@@ -118,7 +114,7 @@ static void write_input(const uint8_t *data, size_t size)
 /* Run the program with script s attached, as cmd_run does. */
 static void run(DebugScript *s)
 {
-    VmOptions o = small;
+    VmOptions o = fuzz_small_machine(1, 300);
     o.debug = s;
     static VM vm;
     vm_init(&vm, &o);
@@ -136,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vclock_reset();
     dumped = 0;
     write_input(data, size);
-    DebugScript *s = debug_load(path, prog, small.memory_size, devnull);
+    DebugScript *s = debug_load(path, prog, fuzz_small_machine(1, 300).memory_size, devnull);
     if (s)
         run(s);
     debug_free(s);

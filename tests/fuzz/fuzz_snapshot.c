@@ -12,8 +12,9 @@
  *     the two check values) are those of a snapshot this very mvm wrote at start-up;
  *   - body_len becomes what the input holds (size - 64, rounded down to whole words;
  *     a shorter input is padded with zeros);
- *   - the header checksum and the final checksum are recomputed (snapshot_seal, the
+ *   - the header checksum and the final checksum are recomputed (bin_seal, the
  *     writer's own code).
+ *   (fuzz_repair in harness.c, shared with fuzz_bytecode.c.)
  * Everything after the header reaches the parser untouched: section tags and lengths,
  * counts, indexes, programs, frames, saved contexts, pages, mailboxes, the ring.
  *
@@ -37,18 +38,12 @@
 #include "asm/asm.h"
 #include "kernel/kernel.h"
 #include "kernel/snapshot.h"
+#include "harness.h"
 #include "vclock.h"
 
-#define HEADER 56u
-#define TAIL   8u
 static FILE *devnull;
-static uint8_t header0[40];   /* the first 40 header bytes of a genuine snapshot */
-
-static const VmOptions small = {
-    .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-    .quantum = 1, .max_processes = 8, .mailbox_capacity = 16, .max_steps = 2000,
-    .seed = 1, .vfs_path = ":memory:",
-};
+static uint8_t header0[FUZZ_HEADER_KEPT];   /* of a genuine snapshot */
+static VmOptions small;
 
 /* Save a one-instruction machine to learn this mvm's header (version, fingerprint). */
 static void learn_header(void)
@@ -83,23 +78,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     devnull = fopen("/dev/null", "w");
     if (!devnull || !freopen("/dev/null", "r", stdin))
         abort();
+    small = fuzz_small_machine(1, 2000);
     learn_header();
     return 0;
-}
-
-/* The input with a genuine header, its body length and both checksums set. */
-static uint8_t *repair(const uint8_t *data, size_t size, size_t *out)
-{
-    size_t body = size > HEADER + TAIL ? (size - HEADER - TAIL) / 8 * 8 : 0;
-    size_t n = HEADER + body + TAIL;
-    uint8_t *b = calloc(1, n);
-    if (!b)
-        return NULL;
-    memcpy(b, data, size < HEADER + body ? size : HEADER + body);
-    memcpy(b, header0, sizeof header0);
-    snapshot_seal(b, n);
-    *out = n;
-    return b;
 }
 
 /* Run what loaded, if its configuration keeps the run small under the sanitizers. */
@@ -120,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     vclock_reset();
     size_t n;
-    uint8_t *file = repair(data, size, &n);
+    uint8_t *file = fuzz_repair(data, size, header0, &n);
     if (!file)
         return 0;
     static VM vm;

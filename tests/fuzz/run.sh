@@ -55,7 +55,8 @@
 # harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped with a note.
 # --replay builds each harness that has a regression input. The MVM sources are compiled
 # once into build/fuzz/obj (in parallel, again only when a source or header changed) and
-# linked with each harness and the virtual clock (vclock.c: weak, so a harness may bring
+# linked with each harness, what harnesses share (harness.c: the small machine, the repair
+# of binary files) and the virtual clock (vclock.c: weak, so a harness may bring
 # its own).
 # Prints one summary line; exit status 1 if a regression input or the fuzzer failed.
 set -u
@@ -137,9 +138,9 @@ build_objects() {
 build_harness() {
     local name=$1 bin=$out/$1$suffix objs
     objs=$(for f in $srcs; do echo "$objdir/${f%.c}.o"; done)
-    if [ ! -x "$bin" ] || [ -n "$(find "$objdir" "tests/fuzz/$name.c" tests/fuzz/vclock.[ch] -newer "$bin" 2>/dev/null | head -1)" ]; then
+    if [ ! -x "$bin" ] || [ -n "$(find "$objdir" "tests/fuzz/$name.c" tests/fuzz/vclock.[ch] tests/fuzz/harness.[ch] -newer "$bin" 2>/dev/null | head -1)" ]; then
         # shellcheck disable=SC2086
-        "$CC" $CFLAGS_FUZZ -fsanitize=fuzzer -Itests/fuzz -o "$bin" "tests/fuzz/$name.c" tests/fuzz/vclock.c $objs \
+        "$CC" $CFLAGS_FUZZ -fsanitize=fuzzer -Itests/fuzz -o "$bin" "tests/fuzz/$name.c" tests/fuzz/vclock.c tests/fuzz/harness.c $objs \
             -lcjson -lsqlite3 -ledit -lm || { echo "fuzz: building $name failed"; return 1; }
     fi
 }
