@@ -15,6 +15,8 @@
 #define DEFAULT_STACK_SIZE    1024    /* data-stack words per process */
 #define DEFAULT_CALL_DEPTH    1024    /* call-stack frames per process */
 #define DEFAULT_QUANTUM       1       /* instructions per turn: switch after every instruction */
+#define DEFAULT_AGING_INTERVAL 1000   /* priority: waiting instructions per step of aging */
+#define DEFAULT_BOOST_INTERVAL 100000 /* mlfq: instructions between boosts to queue 0 */
 #define DEFAULT_MAX_PROCESSES 4096    /* control blocks alive at once, zombies included */
 #define DEFAULT_MAILBOX_CAP   256     /* messages queued per mailbox direction */
 #define DEFAULT_RANDOM_SEED   0x4D564D2D52414E44ULL /* "MVM-RAND": documented in docs/kernel.md */

@@ -22,6 +22,7 @@
 #include "../kernel/debugjson.h"
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
+#include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
 #include "../param.h"
 #include "../vfs/vfs.h"
@@ -48,6 +49,7 @@ typedef struct Cli {
     uint64_t    max_steps;
     uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
     const char *snapshot_path;    /* ... --snapshot FILE */
+    const struct SchedPolicy *scheduler;   /* --scheduler NAME, or NULL: the config's */
     const char *help_topic;
     const char *input_path;       /* mvm debug --input FILE: the program's standard input */
     bool        tty;              /* mvm debug --tty: the debugger on the terminal */
@@ -163,6 +165,16 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
                 return EXIT_USAGE;
             cli->cfg.seed = n;
             cli->cfg.seed_set = 1;
+            i++;
+        } else if (strcmp(a, "--scheduler") == 0) {
+            if (!val)
+                return bad_usage("--scheduler expects a policy: %s", sched_policy_names());
+            const SchedPolicy *policy = sched_policy_find(val);
+            if (!policy) {
+                fprintf(stderr, "mvm: --scheduler: unknown policy '%s' (expected %s)\n", val, sched_policy_names());
+                return EXIT_USAGE;
+            }
+            cli->scheduler = policy;
             i++;
         } else if (strcmp(a, "--vfs") == 0) {
             if (!val)
@@ -320,6 +332,8 @@ static VmOptions vm_options(const Cli *cli)
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
+        .scheduler = cli->scheduler ? cli->scheduler : cli->cfg.scheduler,
+        .aging_interval = cli->cfg.aging_interval, .boost_interval = cli->cfg.boost_interval,
     };
     return o;
 }

@@ -28,6 +28,9 @@ typedef struct VmOptions {
     uint64_t snapshot_every;     /* save the machine every N global instructions (0 = never) */
     const char *snapshot_path;   /* ... to this file, replaced atomically each time */
     const char *stdlib_dir;      /* library directory for spawn/exec; NULL = the embedded one */
+    const struct SchedPolicy *scheduler;   /* --scheduler (sched.h); NULL = round-robin */
+    int64_t  aging_interval;     /* priority: instructions of waiting per step of aging (0 = none) */
+    int64_t  boost_interval;     /* mlfq: instructions between boosts (0 = the default) */
 } VmOptions;
 
 struct Vfs;
@@ -36,6 +39,14 @@ struct VM {
     VmOptions opt;
 
     /* Scheduler (sched.c) */
+    const struct SchedPolicy *policy;   /* never NULL once vm_init has run */
+    int64_t   turn_len;          /* instructions the current turn may last (the quantum
+                                    under rr; SCHED_FOREVER under fifo) */
+    uint64_t  lottery_rng;       /* lottery: the scheduler's own SplitMix64 state */
+    uint64_t  next_boost;        /* mlfq: vm->steps at which every process returns to queue 0 */
+    uint32_t  nready;            /* processes in the ready ring, and of them: */
+    uint32_t  nready_nice[40];   /*   how many have each nice value (index nice + 20) */
+    uint32_t  nready_level[3];   /*   how many are in each mlfq queue */
     Proc     *current;           /* the running process, NULL between turns */
     Proc     *head;              /* the ready ring in run order (sched.h); == current while it runs */
     uint64_t  turn_start;        /* vm->steps when current's quantum began */
