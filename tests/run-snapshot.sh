@@ -258,8 +258,8 @@ done
 # Older formats (1: signal frames without saved contexts; 2: no turn_begun; 3: no label
 # table; 4: programs in fixed-size records) and a newer one (6), each with a header
 # checksum that matches.
-for v in 1 2 3 4 6; do
-    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 5"
+for v in 1 2 3 4 5 7; do
+    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 6"
 import struct, sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 b[8:12] = struct.pack('<I', int(sys.argv[3]))
@@ -290,6 +290,7 @@ crafted "literal beside a register" "a literal beside a register" "imm=LOAD G1 G
 crafted "CALL argument that is no register" "argument 1 is not a register or a literal" \
     "arg=CALL strings.strlen G1/0/99"
 crafted "KILL pending" "process state is not valid" pending=512
+crafted "nice out of range" "scheduling state is out of range" nice=20
 crafted "handler for KILL" "signal handler is out of range" handler=9/3
 crafted "handler past the program" "signal handler is out of range" handler=30/100000
 rm -f "$snap"

@@ -110,11 +110,14 @@ Proc *sched_next(VM *vm)
         vm->head = runner->next;   /* the runner stays behind as the tail */
     }
     Proc *p = vm->head;
-    if (p && vm->policy != &sched_rr) {
+    if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
         Proc *chosen = vm->policy->choose(vm);
         if (chosen != vm->head)
             move_to_head(vm, chosen);
+        int64_t was = vm->turn_len;
         vm->turn_len = vm->policy->turn_length(vm, chosen);
+        if (was > CHECK_INTERVAL || vm->turn_len > CHECK_INTERVAL)
+            sched_update_watch(vm);   /* a long turn is cut into budgets (fifo, long mlfq quanta) */
         p = chosen;
     }
     vm->current = p;
@@ -132,6 +135,7 @@ void sched_yield(VM *vm, Proc *p)
 
 void sched_turn_used(VM *vm, Proc *p)
 {
+    p->ready_since = vm->steps;
     if (vm->policy->used_whole_turn)
         vm->policy->used_whole_turn(vm, p);
 }
@@ -151,8 +155,7 @@ void sched_update_watch(VM *vm)
     /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
      * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.debug || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
-                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP ||
-                vm->policy != &sched_rr;   /* every other policy chooses at every turn end */
+                vm->opt.snapshot_every || vm->turn_len > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP;
     /* A host signal's handler sets watch too (host.c): one that came while this function
      * read the options must not be overwritten. Looking again after the write closes the
      * gap (a signal after the look sets watch itself). */

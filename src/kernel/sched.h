@@ -16,8 +16,8 @@
  * sched_mlfq.c) decides only two things: which process of the queue runs the next turn,
  * and how long that turn may last. The chosen process is moved to the head, and when its
  * turn ends it becomes the tail, like the round-robin runner. Round-robin chooses the head
- * and keeps the interpreter's fast turn end (vm/interp.c); the other policies are asked at
- * every turn end (sched_update_watch sends those through the careful path).
+ * and keeps the interpreter's fastest turn end (vm/interp.c); the other policies are asked
+ * at every turn end, and their turns ends take the interpreter's next-process path.
  */
 #ifndef MVM_SCHED_H
 #define MVM_SCHED_H

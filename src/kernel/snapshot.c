@@ -98,7 +98,7 @@
 #include "mailbox.h"
 #include "sched.h"
 
-#define SNAP_VERSION 5u
+#define SNAP_VERSION 6u
 
 static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' };
 
@@ -227,6 +227,12 @@ static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
     w_i64(w, o->mailbox_capacity);
     w_i64(w, o->hertz);
     w_u64(w, o->seed);
+    w_str(w, vm->policy->name);
+    w_i64(w, o->aging_interval);
+    w_i64(w, o->boost_interval);
+    w_u64(w, vm->lottery_rng);
+    w_u64(w, vm->next_boost);
+    w_i64(w, vm->turn_len);
     w_u64(w, vm->steps);
     w_u64(w, vm->switches);
     w_i64(w, vm->next_pid);
@@ -296,6 +302,9 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     w_u64(w, p->icount);
     w_u32(w, p->pending);
     w_u32(w, p->handling);
+    w_u8(w, (uint8_t)p->nice);
+    w_u8(w, p->level);
+    w_u64(w, p->ready_since);
     if (p->state == PROC_EXITED)
         return;
     w_u32(w, set_index(&ss->progs, p->prog));
@@ -540,6 +549,23 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     o.mailbox_capacity = r_i64(r);
     o.hertz = r_i64(r);
     o.seed = r_u64(r);
+    uint32_t len = 0;
+    char *name = r_str(r, &len);
+    const SchedPolicy *policy = name && strlen(name) == len ? sched_policy_find(name) : NULL;
+    free(name);
+    if (!r->bad && !policy)
+        r_fail(r, "the scheduling policy is not one this mvm knows");
+    o.scheduler = policy;
+    o.aging_interval = r_i64(r);
+    o.boost_interval = r_i64(r);
+    vm->lottery_rng = r_u64(r);
+    vm->next_boost = r_u64(r);
+    vm->turn_len = r_i64(r);
+    /* The longest turn a policy gives is 4 quanta (mlfq) or until the process gives up
+     * the core (fifo). */
+    if (o.aging_interval < 0 || o.boost_interval < 1 || vm->turn_len < 1 ||
+        (vm->turn_len > o.quantum << (MLFQ_LEVELS - 1) && vm->turn_len != SCHED_FOREVER))
+        r_fail(r, "the scheduler's settings are out of range");
     if (o.memory_size < 2 || (uint64_t)o.memory_size > MAX_MEMORY_SIZE || o.heap_start < 1 ||
         o.heap_start >= o.memory_size || o.stack_size < 1 || o.stack_size > MAX_STACK_SIZE ||
         o.call_depth < 1 || o.call_depth > MAX_CALL_DEPTH || o.quantum < 1 || o.quantum > MAX_QUANTUM ||
@@ -547,6 +573,7 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
         o.mailbox_capacity > MAX_MAILBOX_CAP || o.hertz < 0)
         r_fail(r, "the configuration is out of range");
     vm->opt = o;
+    vm->policy = policy ? policy : &sched_rr;
     vm->steps = r_u64(r);
     vm->switches = r_u64(r);
     vm->next_pid = r_i64(r);
@@ -557,9 +584,9 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     vm->resume_used = r_u64(r);
     vm->resume_turn = r_bool(r) || vm->resume_used > 0;
     ld->last_run = r_i64(r);
-    if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)o.quantum)
+    if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)vm->turn_len ||
+        vm->next_boost > vm->steps + (uint64_t)o.boost_interval)
         r_fail(r, "the machine's counters are out of range");
-    uint32_t len = 0;
     char *dir = r_str(r, &len);
     if (dir && len == 0) {
         free(dir);
@@ -790,6 +817,13 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
     p->icount = r_u64(r);
     p->pending = r_u32(r);
     p->handling = r_u32(r);
+    int nice = (int8_t)r_u8(r);
+    unsigned level = r_u8(r);
+    p->ready_since = r_u64(r);
+    if (nice < NICE_MIN || nice > NICE_MAX || level >= MLFQ_LEVELS || p->ready_since > ld->vm->steps)
+        r_fail(r, "a process's scheduling state is out of range");
+    p->nice = (int8_t)nice;
+    p->level = (uint8_t)level;
     if (r->bad)
         return NULL;
     if (p->pid <= prev_pid || p->pid >= vm->next_pid)
@@ -954,7 +988,9 @@ static void load_ring(Reader *r, Loader *ld)
             r_fail(r, "the ready ring holds a process that is not ready");
             return;
         }
+        uint64_t since = p->ready_since;
         sched_enqueue(vm, p);   /* appended before the head: run order is kept */
+        p->ready_since = since;
     }
     vm->resched = false;
 }

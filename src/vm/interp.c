@@ -146,7 +146,8 @@ static int64_t turn_budget(VM *vm, Proc *p)
     int64_t q = vm->turn_len;
     /* Every budget ends on a turn boundary, where the kernel rotates the ring and
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
-    int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
+    uint64_t used = vm->steps - vm->turn_start;
+    int64_t left = used == 0 ? q : q - (int64_t)(used % (uint64_t)q);   /* (a division is slow) */
     int64_t b = p->next != p || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
     if (!vm->watch)
         return b;
@@ -566,6 +567,11 @@ check:
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
+    if (unlikely(vm->policy != &sched_rr)) {
+        /* Every budget of another policy ends its turn (turn_budget): let it choose. */
+        sched_turn_used(vm, p);
+        goto next_process;
+    }
     if (likely(p->next != p)) {
         Proc *n = p->next;
         if (unlikely(n->pending))
@@ -599,6 +605,10 @@ check_carefully:
     }
     if (vm->opt.hertz > 0)
         throttle(vm);
+    uint64_t used = vm->steps - vm->turn_start;
+    bool turn_over = used > 0 && used % (uint64_t)vm->turn_len == 0;
+    if (turn_over && vm->policy != &sched_rr)
+        sched_turn_used(vm, p);   /* before a snapshot, so that it holds what the turn did */
     if (vm->opt.snapshot_every && vm->steps >= vm->next_snapshot) {
         /* Between two instructions, with the rest of p's quantum still to run. */
         vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->turn_len;
@@ -608,15 +618,12 @@ check_carefully:
     }
     if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
         sched_wake_sleepers(vm);   /* a woken process makes p stop at its quantum's end */
-    uint64_t used = vm->steps - vm->turn_start;
-    if (used > 0 && used % (uint64_t)vm->turn_len == 0) {
+    if (turn_over) {
         /* A turn boundary: rotate, unless nobody else wants the core. (A turn that
          * has not run yet, stopped at once for a snapshot, is not over.) Every policy
-         * but round-robin learns of it and chooses again, even for a lone process. */
-        if (vm->policy != &sched_rr) {
-            sched_turn_used(vm, p);
+         * but round-robin chooses again, even for a lone process. */
+        if (vm->policy != &sched_rr)
             goto next_process;
-        }
         if (p->next != p)
             goto next_process;
         vm->turn_start = vm->steps;

@@ -4,7 +4,7 @@
 run-snapshot.sh uses it to build the crafted snapshots a user (or an attacker) could hand
 to `mvm resume`: the loader must refuse each with status 2 and a message, never crash.
 The layout parsed here is the one documented at the top of src/kernel/snapshot.c and, for
-the programs, src/vm/progio.c (snapshot format 5). A patch that makes a field longer (a
+the programs, src/vm/progio.c (snapshot format 6). A patch that makes a field longer (a
 literal where none was) re-encodes the field and fixes the lengths and sums that cover
 it. Patches, applied in order:
 
@@ -13,6 +13,7 @@ it. Patches, applied in order:
                        literal part of operand SLOT (0-2) becomes V
   arg=TEXT/ARG/V       that CALL's argument ARG (0-9): its register byte becomes V
   pending=V            the first process's pending-signal mask becomes V
+  nice=V               the first process's nice becomes V (a byte)
   handler=SIG/V        the first live process's handler of SIG becomes V
   ctx-type=REG/V       the first saved signal context: the type of register REG becomes V
 """
@@ -146,9 +147,10 @@ def parse_program(c, found):
 def parse(b):
     """Offsets of the fields the patches need."""
     version = struct.unpack_from('<I', b, 8)[0]
-    if version != 5:
+    if version != 6:
         sys.exit('craft.py: snapshot format %d not understood' % version)
-    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {}}
+    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {},
+             'sched': []}
     c = Cursor(b, HEADER)
     for _ in range(6):
         tag = bytes(b[c.pos:c.pos + 4]).decode()
@@ -167,6 +169,7 @@ def parse(b):
         c.u('q'); c.u('Q')
         found['pending'].append(c.take(4))
         c.u('I')
+        found['sched'].append(c.take(10))   # nice, level, ready_since
         if state == PROC_EXITED:
             continue
         c.u('I'); c.u('I')
@@ -226,6 +229,8 @@ def apply(b, found, patch):
     elif name == 'arg':
         (_, _, _, _, _, aux), calls = instr(found, parts[0])
         struct.pack_into('<B', b, calls[aux][int(parts[1])], int(parts[2]))
+    elif name == 'nice':
+        struct.pack_into('<B', b, first(found, 'sched', 'process'), int(arg) & 0xff)
     elif name == 'pending':
         struct.pack_into('<I', b, first(found, 'pending', 'process'), int(arg))
     elif name == 'handler':
