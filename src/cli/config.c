@@ -4,6 +4,7 @@
  * config.json is a JSON object (docs/configuration.md):
  *   { "stackSize": 1024, "memorySize": 1048576, "heapStart": 1024, "quantum": 1,
  *     "hertz": 0, "callDepth": 1024, "maxProcesses": 4096, "mailboxCapacity": 256,
+ *     "maxSemaphores": 1024,
  *     "locations": [ { "requirement": "vfs", "path": "my.fs" }, ... ] }
  * Every key is optional. Loading checks the shape (whole numbers, known requirements);
  * config_validate checks the ranges once the command line has had its say, so that an
@@ -57,6 +58,7 @@ static const IntKey int_keys[] = {
     { "callDepth",       offsetof(Config, call_depth),       NULL,              1, MAX_CALL_DEPTH },
     { "maxProcesses",    offsetof(Config, max_processes),    "--max-processes", 1, MAX_PROCESSES },
     { "mailboxCapacity", offsetof(Config, mailbox_capacity), NULL,              1, MAX_MAILBOX_CAP },
+    { "maxSemaphores",   offsetof(Config, max_semaphores),   NULL,              0, MAX_SEMAPHORES },
 };
 #define N_INT_KEYS (sizeof int_keys / sizeof int_keys[0])
 
@@ -105,6 +107,7 @@ void config_defaults(Config *c)
         .call_depth = DEFAULT_CALL_DEPTH,
         .max_processes = DEFAULT_MAX_PROCESSES,
         .mailbox_capacity = DEFAULT_MAILBOX_CAP,
+        .max_semaphores = DEFAULT_MAX_SEMAPHORES,
     };
 }
 

@@ -21,6 +21,7 @@ typedef struct Config {
     int64_t call_depth;         /* "callDepth": call-stack frames per process */
     int64_t max_processes;      /* "maxProcesses": control blocks alive at once */
     int64_t mailbox_capacity;   /* "mailboxCapacity": messages per mailbox direction */
+    int64_t max_semaphores;     /* "maxSemaphores": semaphores live at once */
     /* From "locations": paths as written in the file (relative ones are relative to the
      * current directory). NULL = use the default. Owned: config_free frees them. */
     char   *loc_stdlib, *loc_help_info, *loc_debug, *loc_vfs;
