@@ -4,6 +4,7 @@
  * config.json is a JSON object (docs/configuration.md):
  *   { "stackSize": 1024, "memorySize": 1048576, "heapStart": 1024, "quantum": 1,
  *     "hertz": 0, "callDepth": 1024, "maxProcesses": 4096, "mailboxCapacity": 256,
+ *     "maxSemaphores": 1024,
  *     "locations": [ { "requirement": "vfs", "path": "my.fs" }, ... ] }
  * Every key is optional. Loading checks the shape (whole numbers, known requirements);
  * config_validate checks the ranges once the command line has had its say, so that an
@@ -60,6 +61,7 @@ static const IntKey int_keys[] = {
     { "mailboxCapacity", offsetof(Config, mailbox_capacity), NULL,              1, MAX_MAILBOX_CAP },
     { "agingInterval",   offsetof(Config, aging_interval),   NULL,              0, INT64_MAX },
     { "boostInterval",   offsetof(Config, boost_interval),   NULL,              1, INT64_MAX },
+    { "maxSemaphores",   offsetof(Config, max_semaphores),   NULL,              0, MAX_SEMAPHORES },
 };
 #define N_INT_KEYS (sizeof int_keys / sizeof int_keys[0])
 
@@ -111,6 +113,7 @@ void config_defaults(Config *c)
         .aging_interval = DEFAULT_AGING_INTERVAL,
         .boost_interval = DEFAULT_BOOST_INTERVAL,
         .scheduler = &sched_rr,
+        .max_semaphores = DEFAULT_MAX_SEMAPHORES,
     };
 }
 

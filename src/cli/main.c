@@ -326,6 +326,7 @@ static VmOptions vm_options(const Cli *cli)
         .stack_size = cli->cfg.stack_size, .call_depth = cli->cfg.call_depth,
         .quantum = cli->cfg.quantum, .max_processes = cli->cfg.max_processes,
         .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
+        .max_semaphores = cli->cfg.max_semaphores,
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
         .trace_pid = cli->trace_pid, .fault_dump = cli->fault_dump,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,

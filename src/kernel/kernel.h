@@ -18,6 +18,7 @@
 typedef struct VmOptions {
     int64_t  memory_size, heap_start, stack_size, call_depth;
     int64_t  quantum, max_processes, mailbox_capacity, hertz;
+    int64_t  max_semaphores;     /* semaphores live at once (semCreate beyond: 32) */
     uint64_t max_steps;          /* 0 = unlimited */
     bool     trace, stats;
     int64_t  trace_pid;          /* --trace=PID: only that process (0 = every process) */
@@ -98,6 +99,10 @@ struct VM {
     struct LinkRequest *requests;/* link requests not answered yet */
     size_t    nrequests, requests_cap;
     int64_t   regions;           /* share_m regions handed out (the last id) */
+    /* Semaphores (semaphore.c, sys_sem.c) */
+    struct Semaphore *sems;      /* by increasing id, closed ones left as holes */
+    size_t    nsems, sems_cap, sems_closed;
+    int64_t   sem_last;          /* the last semaphore id handed out (0: none yet) */
     uint64_t  rng;               /* the random device's state (device.c) */
 
     struct Vfs *vfs;             /* the VFS image, opened at the first VFS access (vfs/) */

@@ -16,6 +16,8 @@ it. Patches, applied in order:
   nice=V               the first process's nice becomes V (a byte)
   handler=SIG/V        the first live process's handler of SIG becomes V
   ctx-type=REG/V       the first saved signal context: the type of register REG becomes V
+  sema=FIELD/V         the SEMA section: FIELD max, last or count becomes V, or FIELD
+                       id0, value0, id1, value1 ... (the Nth live semaphore's id or value)
 """
 import struct
 import sys
@@ -152,7 +154,7 @@ def parse(b):
     found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {},
              'sched': []}
     c = Cursor(b, HEADER)
-    for _ in range(6):
+    for _ in range(7):
         tag = bytes(b[c.pos:c.pos + 4]).decode()
         c.take(8)
         length = c.u('Q')
@@ -162,6 +164,11 @@ def parse(b):
     c.pos = found['sections']['PROG'][1]
     for _ in range(c.u('I')):
         parse_program(c, found)
+    c.pos = found['sections']['SEMA'][1]
+    found['sema'] = {'max': c.take(8), 'last': c.take(8), 'count': c.take(8)}
+    for i in range(struct.unpack_from('<Q', b, found['sema']['count'])[0]):
+        found['sema']['id%d' % i] = c.take(8)
+        found['sema']['value%d' % i] = c.take(8)
     c.pos = found['sections']['PROC'][1]
     for _ in range(c.u('I')):
         c.u('q'); c.u('q')
@@ -237,6 +244,10 @@ def apply(b, found, patch):
         struct.pack_into('<I', b, first(found, 'handlers', 'live process') + 4 * int(parts[0]), int(parts[1]))
     elif name == 'ctx-type':
         struct.pack_into('<B', b, first(found, 'ctx', 'saved context') + int(parts[0]), int(parts[1]))
+    elif name == 'sema':
+        if parts[0] not in found['sema']:
+            sys.exit('craft.py: the SEMA section has no field ' + parts[0])
+        struct.pack_into('<q', b, found['sema'][parts[0]], int(parts[1]))
     else:
         sys.exit('craft.py: unknown patch ' + patch)
     return b
