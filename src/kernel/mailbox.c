@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "../vm/errors.h"
-#include "semaphore.h"
 
 static Mailbox *find(VM *vm, int64_t id)
 {
@@ -208,9 +207,6 @@ void mbox_process_ended(VM *vm, Proc *p)
 
 void mbox_free_all(VM *vm)
 {
-    /* The rest of the machine's IPC state goes with the mailboxes: vm_free (interp.c)
-     * calls only this for IPC, so it reaches the semaphore table here. */
-    sem_free_all(vm);
     for (uint64_t i = 0; i < vm->nmailboxes; i++)
         if (vm->mailboxes[i])
             destroy(vm, vm->mailboxes[i]);

@@ -28,6 +28,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
+#include "../kernel/semaphore.h"
 #include "../kernel/signal.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/syscall.h"
@@ -711,6 +712,7 @@ void vm_free(VM *vm)
     trace_stop(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
+    sem_free_all(vm);
     free(vm->stats);
     free(vm->base_dir);
     vfs_close(vm->vfs);
