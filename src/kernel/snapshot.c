@@ -706,7 +706,8 @@ static const char *load_memory(Reader *r, Loader *ld, Memory *m)
     for (uint32_t i = 0; i < n && !r->bad; i++) {
         ext[i].start = r_u64(r);
         ext[i].len = r_u64(r);
-        if (ext[i].start < prev_end || ext[i].len == 0 || ext[i].len > size - ext[i].start)
+        if (ext[i].start < prev_end || ext[i].start >= size || ext[i].len == 0 ||
+            ext[i].len > size - ext[i].start)
             why = "a free list is out of order or out of range";
         else
             prev_end = ext[i].start + ext[i].len;
