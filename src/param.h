@@ -15,8 +15,13 @@
 #define DEFAULT_STACK_SIZE    1024    /* data-stack words per process */
 #define DEFAULT_CALL_DEPTH    1024    /* call-stack frames per process */
 #define DEFAULT_QUANTUM       1       /* instructions per turn: switch after every instruction */
+#define DEFAULT_AGING_INTERVAL 1000   /* priority: waiting instructions per step of aging */
+#define DEFAULT_BOOST_INTERVAL 100000 /* mlfq: instructions between boosts to queue 0 */
 #define DEFAULT_MAX_PROCESSES 4096    /* control blocks alive at once, zombies included */
 #define DEFAULT_MAILBOX_CAP   256     /* messages queued per mailbox direction */
+#define DEFAULT_MAX_SEMAPHORES 1024   /* semaphores live at once (SPEC 11.2): far more than a
+                                         lesson needs, few enough that a program creating
+                                         them in a loop meets ResourceLimit (32) quickly */
 #define DEFAULT_RANDOM_SEED   0x4D564D2D52414E44ULL /* "MVM-RAND": documented in docs/kernel.md */
 
 /* Hard limits: keep kernel tables and host memory bounded whatever the config says. */
@@ -26,6 +31,7 @@
 #define MAX_PROCESSES     (1u << 20)
 #define MAX_QUANTUM       (1u << 30)
 #define MAX_MAILBOX_CAP   (1u << 20)   /* messages per mailbox direction */
+#define MAX_SEMAPHORES    (1u << 20)   /* live semaphores: 16 host bytes each, 16 MiB at most */
 #define MAX_CALL_ARGS     10           /* CALL copies at most ten arguments into F1..F10 */
 #define MAX_SOURCE_BYTES  (64u << 20)  /* a .kar file larger than this is refused, not read:
                                          assembling 64 MiB already takes ~1 GiB and 2 s */

@@ -256,10 +256,10 @@ for at in 10 20 30 44 50 60 100 $((size / 2)) $((size - 12)) $((size - 3)); do
     refuse "byte $at changed" "$tmp/bad.snap" "corrupted"
 done
 # Older formats (1: signal frames without saved contexts; 2: no turn_begun; 3: no label
-# table; 4: programs in fixed-size records) and a newer one (6), each with a header
-# checksum that matches.
-for v in 1 2 3 4 6; do
-    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 5"
+# table; 4: programs in fixed-size records; 5: no scheduler state, no semaphores) and a
+# newer one (7), each with a header checksum that matches.
+for v in 1 2 3 4 5 7; do
+    python3 - "$snap" "$tmp/v$v.snap" "$v" <<'EOF' 2>/dev/null && refuse "format $v" "$tmp/v$v.snap" "snapshot format $v, this mvm .* reads format 6"
 import struct, sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 b[8:12] = struct.pack('<I', int(sys.argv[3]))
@@ -290,12 +290,26 @@ crafted "literal beside a register" "a literal beside a register" "imm=LOAD G1 G
 crafted "CALL argument that is no register" "argument 1 is not a register or a literal" \
     "arg=CALL strings.strlen G1/0/99"
 crafted "KILL pending" "process state is not valid" pending=512
+crafted "nice out of range" "scheduling state is out of range" nice=20
 crafted "handler for KILL" "signal handler is out of range" handler=9/3
 crafted "handler past the program" "signal handler is out of range" handler=30/100000
 rm -f "$snap"
 run /dev/null run tests/snapshot/handlers.kar --snapshot-every 30 --snapshot "$snap" --max-steps 31 >/dev/null
 crafted "saved context with an unknown type" "unknown type" ctx-type=3/6
 crafted "saved context: zero register typed" "zero register" ctx-type=54/0
+# The SEMA section: a limit, id counter, order, value or count the machine could not have.
+rm -f "$snap"
+run /dev/null run tests/snapshot/semaphores.kar --snapshot-every 40 --snapshot "$snap" --max-steps 41 >/dev/null
+crafted "semaphore limit negative" "the semaphore limit is out of range" sema=max/-1
+crafted "semaphore limit too large" "the semaphore limit is out of range" sema=max/1048577
+crafted "semaphore id counter negative" "the semaphore id counter is negative" sema=last/-1
+crafted "semaphore id beyond the counter" "never handed out" sema=last/1
+crafted "semaphore id 0" "never handed out" sema=id0/0
+crafted "semaphore ids out of order" "out of order" sema=id1/1
+crafted "semaphore value negative" "value is negative" sema=value1/-1
+crafted "more semaphores than the limit" "too many semaphores" sema=max/1
+crafted "semaphore count past the section" "too many semaphores" sema=count/3
+crafted "semaphore count huge" "too many semaphores" sema=count/9223372036854775807
 refuse "option --quantum" "$snap" "not accepted" --quantum 2
 refuse "program arguments" "$snap" "not accepted" -- x
 refuse "--snapshot alone" "$snap" "needs --snapshot-every" --snapshot "$tmp/o.snap"

@@ -4,6 +4,7 @@
  * config.json is a JSON object (docs/configuration.md):
  *   { "stackSize": 1024, "memorySize": 1048576, "heapStart": 1024, "quantum": 1,
  *     "hertz": 0, "callDepth": 1024, "maxProcesses": 4096, "mailboxCapacity": 256,
+ *     "maxSemaphores": 1024,
  *     "locations": [ { "requirement": "vfs", "path": "my.fs" }, ... ] }
  * Every key is optional. Loading checks the shape (whole numbers, known requirements);
  * config_validate checks the ranges once the command line has had its say, so that an
@@ -30,6 +31,7 @@
 
 #include "../host/hostfile.h"
 #include "../host/safetext.h"
+#include "../kernel/sched.h"
 #include "../param.h"
 
 #define CONFIG_STATUS_ERROR 2             /* the exit status for bad configuration */
@@ -57,6 +59,9 @@ static const IntKey int_keys[] = {
     { "callDepth",       offsetof(Config, call_depth),       NULL,              1, MAX_CALL_DEPTH },
     { "maxProcesses",    offsetof(Config, max_processes),    "--max-processes", 1, MAX_PROCESSES },
     { "mailboxCapacity", offsetof(Config, mailbox_capacity), NULL,              1, MAX_MAILBOX_CAP },
+    { "agingInterval",   offsetof(Config, aging_interval),   NULL,              0, INT64_MAX },
+    { "boostInterval",   offsetof(Config, boost_interval),   NULL,              1, INT64_MAX },
+    { "maxSemaphores",   offsetof(Config, max_semaphores),   NULL,              0, MAX_SEMAPHORES },
 };
 #define N_INT_KEYS (sizeof int_keys / sizeof int_keys[0])
 
@@ -105,6 +110,10 @@ void config_defaults(Config *c)
         .call_depth = DEFAULT_CALL_DEPTH,
         .max_processes = DEFAULT_MAX_PROCESSES,
         .mailbox_capacity = DEFAULT_MAILBOX_CAP,
+        .aging_interval = DEFAULT_AGING_INTERVAL,
+        .boost_interval = DEFAULT_BOOST_INTERVAL,
+        .scheduler = &sched_rr,
+        .max_semaphores = DEFAULT_MAX_SEMAPHORES,
     };
 }
 
@@ -258,8 +267,8 @@ static const char *suggest_key(const char *name)
 {
     const char *best = NULL;
     size_t best_d = 3;          /* at most two edits away */
-    for (size_t i = 0; i <= N_INT_KEYS; i++) {
-        const char *k = i < N_INT_KEYS ? int_keys[i].name : "locations";
+    for (size_t i = 0; i <= N_INT_KEYS + 1; i++) {
+        const char *k = i < N_INT_KEYS ? int_keys[i].name : i == N_INT_KEYS ? "locations" : "scheduler";
         size_t d = edit_distance(name, k);
         if (d < best_d) {
             best_d = d;
@@ -363,6 +372,25 @@ static bool load_locations(Config *c, const cJSON *list, const char *path, FILE 
     return true;
 }
 
+/* "scheduler": the name of a policy (kernel/sched.h). */
+static bool load_scheduler(Config *c, const cJSON *v, const char *path, FILE *diag)
+{
+    char tmp[40], shown[200];
+    if (!cJSON_IsString(v) || !v->valuestring) {
+        report(diag, path, "error", "'scheduler' must be a string (%s), got %s", sched_policy_names(),
+               describe(v, tmp, sizeof tmp));
+        return false;
+    }
+    const SchedPolicy *s = sched_policy_find(v->valuestring);
+    if (!s) {
+        report(diag, path, "error", "'scheduler': unknown policy '%s' (expected %s)",
+               safe_text(shown, sizeof shown, v->valuestring), sched_policy_names());
+        return false;
+    }
+    c->scheduler = s;
+    return true;
+}
+
 /* Apply every member of the top-level object. Returns false after reporting an error. */
 static bool apply_object(Config *c, const cJSON *root, const char *path, FILE *diag)
 {
@@ -370,6 +398,11 @@ static bool apply_object(Config *c, const cJSON *root, const char *path, FILE *d
     const cJSON *member;
     cJSON_ArrayForEach(member, root) {
         const char *name = member->string;
+        if (strcmp(name, "scheduler") == 0) {
+            if (!load_scheduler(c, member, path, diag))
+                return false;
+            continue;
+        }
         size_t i = 0;
         while (i < N_INT_KEYS && strcmp(int_keys[i].name, name) != 0)
             i++;

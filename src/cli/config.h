@@ -21,6 +21,10 @@ typedef struct Config {
     int64_t call_depth;         /* "callDepth": call-stack frames per process */
     int64_t max_processes;      /* "maxProcesses": control blocks alive at once */
     int64_t mailbox_capacity;   /* "mailboxCapacity": messages per mailbox direction */
+    int64_t aging_interval;     /* "agingInterval": priority's aging step (0 = no aging) */
+    int64_t boost_interval;     /* "boostInterval": instructions between mlfq boosts */
+    const struct SchedPolicy *scheduler;   /* "scheduler" or --scheduler (kernel/sched.h) */
+    int64_t max_semaphores;     /* "maxSemaphores": semaphores live at once */
     /* From "locations": paths as written in the file (relative ones are relative to the
      * current directory). NULL = use the default. Owned: config_free frees them. */
     char   *loc_stdlib, *loc_help_info, *loc_debug, *loc_vfs;

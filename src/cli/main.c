@@ -22,6 +22,7 @@
 #include "../kernel/debugjson.h"
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
+#include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
 #include "../param.h"
 #include "../vfs/vfs.h"
@@ -48,6 +49,7 @@ typedef struct Cli {
     uint64_t    max_steps;
     uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
     const char *snapshot_path;    /* ... --snapshot FILE */
+    const struct SchedPolicy *scheduler;   /* --scheduler NAME, or NULL: the config's */
     const char *help_topic;
     const char *input_path;       /* mvm debug --input FILE: the program's standard input */
     bool        tty;              /* mvm debug --tty: the debugger on the terminal */
@@ -163,6 +165,16 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
                 return EXIT_USAGE;
             cli->cfg.seed = n;
             cli->cfg.seed_set = 1;
+            i++;
+        } else if (strcmp(a, "--scheduler") == 0) {
+            if (!val)
+                return bad_usage("--scheduler expects a policy: %s", sched_policy_names());
+            const SchedPolicy *policy = sched_policy_find(val);
+            if (!policy) {
+                fprintf(stderr, "mvm: --scheduler: unknown policy '%s' (expected %s)\n", val, sched_policy_names());
+                return EXIT_USAGE;
+            }
+            cli->scheduler = policy;
             i++;
         } else if (strcmp(a, "--vfs") == 0) {
             if (!val)
@@ -314,12 +326,15 @@ static VmOptions vm_options(const Cli *cli)
         .stack_size = cli->cfg.stack_size, .call_depth = cli->cfg.call_depth,
         .quantum = cli->cfg.quantum, .max_processes = cli->cfg.max_processes,
         .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
+        .max_semaphores = cli->cfg.max_semaphores,
         .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
         .trace_pid = cli->trace_pid, .fault_dump = cli->fault_dump,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,
         .snapshot_every = cli->snapshot_every, .snapshot_path = cli->snapshot_path,
+        .scheduler = cli->scheduler ? cli->scheduler : cli->cfg.scheduler,
+        .aging_interval = cli->cfg.aging_interval, .boost_interval = cli->cfg.boost_interval,
     };
     return o;
 }

@@ -525,7 +525,7 @@ static int save_point(DbgEngine *e)
     }
     /* As --snapshot-every does: the rest of the running process's quantum is saved. */
     if (vm->parked)
-        vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum;
+        vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->turn_len;
     Saved *s = &e->saved[e->nsaved];
     s->now_ms = host_time_ms();
     int st = snapshot_save_bytes(vm, s->now_ms, &s->data, &s->size);

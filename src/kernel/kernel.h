@@ -18,6 +18,7 @@
 typedef struct VmOptions {
     int64_t  memory_size, heap_start, stack_size, call_depth;
     int64_t  quantum, max_processes, mailbox_capacity, hertz;
+    int64_t  max_semaphores;     /* semaphores live at once (semCreate beyond: 32) */
     uint64_t max_steps;          /* 0 = unlimited */
     bool     trace, stats;
     int64_t  trace_pid;          /* --trace=PID: only that process (0 = every process) */
@@ -28,6 +29,9 @@ typedef struct VmOptions {
     uint64_t snapshot_every;     /* save the machine every N global instructions (0 = never) */
     const char *snapshot_path;   /* ... to this file, replaced atomically each time */
     const char *stdlib_dir;      /* library directory for spawn/exec; NULL = the embedded one */
+    const struct SchedPolicy *scheduler;   /* --scheduler (sched.h); NULL = round-robin */
+    int64_t  aging_interval;     /* priority: instructions of waiting per step of aging (0 = none) */
+    int64_t  boost_interval;     /* mlfq: instructions between boosts (0 = the default) */
 } VmOptions;
 
 struct Vfs;
@@ -36,6 +40,14 @@ struct VM {
     VmOptions opt;
 
     /* Scheduler (sched.c) */
+    const struct SchedPolicy *policy;   /* never NULL once vm_init has run */
+    int64_t   turn_len;          /* instructions the current turn may last (the quantum
+                                    under rr; SCHED_FOREVER under fifo) */
+    uint64_t  lottery_rng;       /* lottery: the scheduler's own SplitMix64 state */
+    uint64_t  next_boost;        /* mlfq: vm->steps at which every process returns to queue 0 */
+    uint32_t  nready;            /* processes in the ready ring, and of them: */
+    uint32_t  nready_nice[40];   /*   how many have each nice value (index nice + 20) */
+    uint32_t  nready_level[3];   /*   how many are in each mlfq queue */
     Proc     *current;           /* the running process, NULL between turns */
     Proc     *head;              /* the ready ring in run order (sched.h); == current while it runs */
     uint64_t  turn_start;        /* vm->steps when current's quantum began */
@@ -87,6 +99,10 @@ struct VM {
     struct LinkRequest *requests;/* link requests not answered yet */
     size_t    nrequests, requests_cap;
     int64_t   regions;           /* share_m regions handed out (the last id) */
+    /* Semaphores (semaphore.c, sys_sem.c) */
+    struct Semaphore *sems;      /* by increasing id, closed ones left as holes */
+    size_t    nsems, sems_cap, sems_closed;
+    int64_t   sem_last;          /* the last semaphore id handed out (0: none yet) */
     uint64_t  rng;               /* the random device's state (device.c) */
 
     struct Vfs *vfs;             /* the VFS image, opened at the first VFS access (vfs/) */

@@ -39,6 +39,7 @@ int  mbox_receive(VM *vm, Proc *p, int64_t id, int64_t *value);
 bool mbox_linked(VM *vm, int64_t a, int64_t b);
 /* p has ended: its ends close for sending, its pending requests go. */
 void mbox_process_ended(VM *vm, Proc *p);
+/* Free every mailbox and link request, and the semaphore table (semaphore.h). */
 void mbox_free_all(VM *vm);
 
 #endif

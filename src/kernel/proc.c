@@ -147,8 +147,10 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
     vm->nprocs++;
     vm->nlive++;
     p->state = PROC_READY;
-    if (parent)
+    if (parent) {
         proc_adopt(parent, p);
+        p->nice = parent->nice;   /* fork and spawn inherit it; the mlfq level starts at 0 */
+    }
     return p;
 }
 

@@ -57,8 +57,12 @@ typedef struct Proc {
     Program  *prog;             /* the program it runs (shared after fork) */
     uint32_t  pc;               /* next instruction index while not running */
     uint32_t  pending;          /* bit s: signal s is pending */
+    int8_t    nice;             /* -20 (most urgent) .. 19; inherited by fork and spawn */
+    uint8_t   level;            /* mlfq: queue 0..MLFQ_LEVELS-1 */
     uint64_t  icount;           /* instructions executed */
     uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
+    uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging); next
+                                   to the registers, which the runner has just used */
 
     /* Machine state: read and written by every instruction while running. */
     int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */

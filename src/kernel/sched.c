@@ -1,17 +1,67 @@
 /*
- * sched.c - the ready ring (see sched.h). The turn loop itself lives in vm/interp.c,
- * because it is part of the interpreter's hot path; this file owns the ring it draws from.
+ * sched.c - the ready ring and the turn ends every policy shares (see sched.h). The turn
+ * loop itself lives in vm/interp.c, because it is part of the interpreter's hot path; this
+ * file owns the ring it draws from, and asks the policy (sched_*.c) which process runs.
  */
 #include "sched.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../param.h"
 #include "clock.h"
 #include "host.h"
 
+const SchedPolicy *const sched_policies[] = {
+    &sched_rr, &sched_fifo, &sched_priority, &sched_lottery, &sched_mlfq, NULL,
+};
+
+const SchedPolicy *sched_policy_find(const char *name)
+{
+    for (const SchedPolicy *const *s = sched_policies; *s; s++)
+        if (strcmp((*s)->name, name) == 0)
+            return *s;
+    return NULL;
+}
+
+const char *sched_policy_names(void)
+{
+    return "rr, fifo, priority, lottery or mlfq";
+}
+
+/* The ready counts by nice and queue, which let priority and mlfq choose in constant time
+ * when every ready process is alike (sched_priority.c, sched_mlfq.c). */
+static void count_ready(VM *vm, const Proc *p, int d)
+{
+    vm->nready += (uint32_t)d;
+    vm->nready_nice[p->nice - NICE_MIN] += (uint32_t)d;
+    vm->nready_level[p->level] += (uint32_t)d;
+}
+
+void sched_set_nice(VM *vm, Proc *p, int nice)
+{
+    bool queued = p->next != NULL;
+    if (queued)
+        count_ready(vm, p, -1);
+    p->nice = (int8_t)nice;
+    if (queued)
+        count_ready(vm, p, +1);
+}
+
+void sched_set_level(VM *vm, Proc *p, int level)
+{
+    bool queued = p->next != NULL;
+    if (queued)
+        count_ready(vm, p, -1);
+    p->level = (uint8_t)level;
+    if (queued)
+        count_ready(vm, p, +1);
+}
+
 void sched_enqueue(VM *vm, Proc *p)
 {
+    p->ready_since = vm->steps;
+    count_ready(vm, p, +1);
     Proc *h = vm->head;
     if (!h) {
         p->next = p->prev = p;
@@ -29,6 +79,7 @@ void sched_remove(VM *vm, Proc *p)
 {
     if (!p->next)
         return;   /* not in the ring */
+    count_ready(vm, p, -1);
     if (vm->head == p)
         vm->head = p->next == p ? NULL : p->next;
     if (vm->current == p)
@@ -38,12 +89,65 @@ void sched_remove(VM *vm, Proc *p)
     p->next = p->prev = NULL;
 }
 
+/* Make p, already in the ring, its head: the rest keep their order. */
+static void move_to_head(VM *vm, Proc *p)
+{
+    Proc *h = vm->head;
+    p->prev->next = p->next;
+    p->next->prev = p->prev;
+    p->next = h;
+    p->prev = h->prev;
+    h->prev->next = p;
+    h->prev = p;
+    vm->head = p;
+}
+
 Proc *sched_next(VM *vm)
 {
-    if (vm->current && vm->head)
-        vm->head = vm->current->next;   /* the runner stays behind as the tail */
-    vm->current = vm->head;
-    return vm->head;
+    Proc *runner = vm->current;
+    if (runner && vm->head) {
+        runner->ready_since = vm->steps;
+        vm->head = runner->next;   /* the runner stays behind as the tail */
+    }
+    Proc *p = vm->head;
+    if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
+        Proc *chosen = vm->policy->choose(vm);
+        if (chosen != vm->head)
+            move_to_head(vm, chosen);
+        int64_t was = vm->turn_len;
+        vm->turn_len = vm->policy->turn_length(vm, chosen);
+        if (was > CHECK_INTERVAL || vm->turn_len > CHECK_INTERVAL)
+            sched_update_watch(vm);   /* a long turn is cut into budgets (fifo, long mlfq quanta) */
+        p = chosen;
+    }
+    vm->current = p;
+    return p;
+}
+
+void sched_yield(VM *vm, Proc *p)
+{
+    /* Leave p the tail and no process current: the interpreter sees the turn is over,
+     * and the next pick starts from p's successor (p itself when it is alone). */
+    p->ready_since = vm->steps;
+    vm->head = p->next;
+    vm->current = NULL;
+}
+
+void sched_turn_used(VM *vm, Proc *p)
+{
+    p->ready_since = vm->steps;
+    if (vm->policy->used_whole_turn)
+        vm->policy->used_whole_turn(vm, p);
+}
+
+int sched_effective_nice(const VM *vm, const Proc *p)
+{
+    int64_t a = vm->opt.aging_interval;
+    if (a <= 0)
+        return p->nice;
+    uint64_t w = vm->steps - p->ready_since;
+    uint64_t steps = w / (uint64_t)a;
+    return steps >= (uint64_t)(p->nice - NICE_MIN) ? NICE_MIN : p->nice - (int)steps;
 }
 
 void sched_update_watch(VM *vm)
@@ -51,7 +155,7 @@ void sched_update_watch(VM *vm)
     /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
      * only the careful path handles. */
     vm->watch = vm->opt.trace || vm->opt.debug || vm->opt.hertz > 0 || vm->opt.max_steps || vm->sleepers ||
-                vm->opt.snapshot_every || vm->opt.quantum > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP;
+                vm->opt.snapshot_every || vm->turn_len > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP;
     /* A host signal's handler sets watch too (host.c): one that came while this function
      * read the options must not be overwritten. Looking again after the write closes the
      * gap (a signal after the look sets watch itself). */

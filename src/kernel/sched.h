@@ -1,5 +1,6 @@
 /*
- * sched.h - the ready ring and the choice of the next process (SPEC 4.2).
+ * sched.h - the ready ring, the scheduling policies and the choice of the next process
+ * (SPEC 4.2, 11.1).
  *
  * READY processes form a circular, doubly linked ring (Proc.next/prev) in run order
  * starting at vm->head. While a process runs it is the head, so the end of its turn is
@@ -9,11 +10,46 @@
  *
  * When the running process leaves the ring (it exits, sleeps or is paused) the head moves
  * to its successor and vm->current becomes NULL, so the next pick runs the head as it is.
+ *
+ * The ring is the ready queue of every policy, in queue order from the head. A policy
+ * (one file each: sched_rr.c, sched_fifo.c, sched_priority.c, sched_lottery.c,
+ * sched_mlfq.c) decides only two things: which process of the queue runs the next turn,
+ * and how long that turn may last. The chosen process is moved to the head, and when its
+ * turn ends it becomes the tail, like the round-robin runner. Round-robin chooses the head
+ * and keeps the interpreter's fastest turn end (vm/interp.c); the other policies are asked
+ * at every turn end, and their turns ends take the interpreter's next-process path.
  */
 #ifndef MVM_SCHED_H
 #define MVM_SCHED_H
 
 #include "kernel.h"
+
+#define SCHED_FOREVER  (INT64_C(1) << 62)   /* a turn that lasts until the process gives up */
+#define NICE_MIN       (-20)
+#define NICE_MAX       19
+#define MLFQ_LEVELS    3
+
+/* One scheduling policy (SPEC 11.1). Adding one: a file sched_NAME.c defining a
+ * SchedPolicy, and a line in sched_policies (sched.c); docs/scheduling.md shows how. */
+typedef struct SchedPolicy {
+    const char *name;                   /* as --scheduler and "scheduler" name it */
+    const char *rule;                   /* one line for help and docs */
+    /* The process of the (non-empty) ready ring that runs the next turn. The runner of the
+     * turn that just ended is already the tail. */
+    Proc   *(*choose)(VM *vm);
+    /* How many instructions p's turn may last (SCHED_FOREVER: until it gives up the core). */
+    int64_t (*turn_length)(const VM *vm, const Proc *p);
+    /* p used its whole turn (NULL: nothing to do). */
+    void    (*used_whole_turn)(VM *vm, Proc *p);
+} SchedPolicy;
+
+extern const SchedPolicy sched_rr, sched_fifo, sched_priority, sched_lottery, sched_mlfq;
+extern const SchedPolicy *const sched_policies[];   /* NULL-terminated; [0] is rr */
+
+/* The policy called name, or NULL. */
+const SchedPolicy *sched_policy_find(const char *name);
+/* "rr, fifo, priority, lottery or mlfq", for messages. */
+const char *sched_policy_names(void);
 
 /* Append p to the tail of the ready ring, and ask the running process to yield at its
  * next quantum boundary. */
@@ -23,6 +59,18 @@ void sched_remove(VM *vm, Proc *p);
 /* The process to run next: the successor of the running one if it is still in the ring,
  * else the head. It becomes vm->current (and the head). NULL when the ring is empty. */
 Proc *sched_next(VM *vm);
+
+/* Change p's nice or mlfq queue (the ready counts follow). */
+void sched_set_nice(VM *vm, Proc *p, int nice);
+void sched_set_level(VM *vm, Proc *p, int level);
+/* The running process p ends its turn now and goes to the tail (yield, SPEC 11.2). */
+void sched_yield(VM *vm, Proc *p);
+/* p's turn reached its length (the careful turn end calls this before choosing again). */
+void sched_turn_used(VM *vm, Proc *p);
+/* p's effective nice under `priority` with aging (SPEC 11.1), now. */
+int  sched_effective_nice(const VM *vm, const Proc *p);
+/* Ticket count of p under `lottery`: 20 - nice, 1..40. */
+static inline int64_t sched_tickets(const Proc *p) { return 20 - p->nice; }
 
 /* Sleeping (SLEEP): p leaves the ring until host time now + ms. */
 void sched_sleep(VM *vm, Proc *p, int64_t ms);

@@ -2,8 +2,9 @@
  * snapshot.c - saving the whole machine to a file and resuming it (see snapshot.h).
  *
  * ---------------------------------------------------------------------------------------
- * The snapshot file, format version 5 (1: signal frames saved only I9; 2: no turn_begun;
- * 3: programs without their label table; 4: programs in fixed-size records)
+ * The snapshot file, format version 6 (1: signal frames saved only I9; 2: no turn_begun;
+ * 3: programs without their label table; 4: programs in fixed-size records; 5: no
+ * scheduler state, no SEMA)
  * ---------------------------------------------------------------------------------------
  * Every integer is little-endian whatever the host (u8..u64, i64 two's complement); a
  * `str` is a u32 length and that many bytes, no NUL. Nothing is stored as a raw C struct,
@@ -11,7 +12,7 @@
  *
  *   header, 56 bytes: the common header of vm/binio.h with
  *        magic  89 'M' 'V' 'M' 'S' 'N' 'A' 'P',  version  SNAP_VERSION
- *   body, body_len bytes: six sections in this order, each
+ *   body, body_len bytes: seven sections in this order, each
  *          tag (4 ASCII bytes), u32 0, u64 length, then `length` bytes of content;
  *        then zero bytes up to a multiple of 8
  *   checksum  u64  checksum of everything before it (header and body; binio.h)
@@ -20,10 +21,16 @@
  *        str version of mvm that wrote it (for messages)
  *        i64 memory_size heap_start stack_size call_depth quantum max_processes
  *            mailbox_capacity hertz seed                       (the configuration)
+ *        str scheduler     the policy's name (kernel/sched.h: "rr", "fifo", ...)
+ *        i64 aging_interval boost_interval
+ *        u64 lottery_rng   the lottery's generator
+ *        u64 next_boost    vm->steps of mlfq's next boost
+ *        i64 turn_len      length of the turn of the first process of RING (the quantum,
+ *                          2 or 4 quanta under mlfq, 2^62 under fifo)
  *        u64 steps  u64 switches  i64 next_pid  i64 regions  u64 rng
  *        u8 pid1_ended  i64 pid1_code
  *        u64 resume_used   instructions the first process of RING has already run of
- *                          its quantum (0: it starts a fresh quantum)
+ *                          its turn (0: it starts a fresh turn, which the policy chooses)
  *        u8  turn_begun    1: that process's turn had begun (its pending signal was
  *                          delivered) even if resume_used is 0; it is not begun again
  *        i64 last_run      PID of the process that ran last (0: none), so that the
@@ -42,6 +49,8 @@
  *        u32 n, then n x
  *          i64 pid  i64 parent (0: none)  u8 state  i64 exit_code  u64 icount
  *          u32 pending  u32 handling
+ *          i8 nice  u8 level (mlfq queue)  u64 ready_since (vm->steps when it last ran
+ *          or became ready: priority's aging)
  *          unless EXITED (a zombie keeps nothing else):
  *            u32 program (index into PROG)  u32 pc
  *            55 x i64 reg, 55 x u8 type
@@ -63,6 +72,12 @@
  *        u64 nrequests, nrequests x (i64 from, i64 to)
  *   RING  the ready ring in run order, starting with the process that runs next
  *        u32 n, n x i64 pid
+ *   SEMA  semaphores (SPEC 11.2)
+ *        i64 max_semaphores   the configuration key maxSemaphores (0..MAX_SEMAPHORES)
+ *        i64 sem_last         the last id handed out (0: none), so ids go on unreused
+ *        u64 n, then n x (i64 id, i64 value)   the live semaphores in increasing id
+ *                             order, each id 1..sem_last and value >= 0; n is at most
+ *                             max_semaphores (closed ones are not stored)
  *
  * Not stored: what the resuming command line decides (max_steps, trace, stats, the
  * snapshot options, vfs_path, stdlib_dir), the VFS, input already read, host-clock
@@ -97,13 +112,14 @@
 #include "../vm/progio.h"
 #include "mailbox.h"
 #include "sched.h"
+#include "semaphore.h"
 
-#define SNAP_VERSION 5u
+#define SNAP_VERSION 6u
 
 static const uint8_t snap_magic[8] = { 0x89, 'M', 'V', 'M', 'S', 'N', 'A', 'P' };
 
-enum { SEC_MACH, SEC_PROG, SEC_PAGE, SEC_PROC, SEC_MBOX, SEC_RING, SEC_COUNT };
-static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBOX", "RING" };
+enum { SEC_MACH, SEC_PROG, SEC_PAGE, SEC_PROC, SEC_MBOX, SEC_RING, SEC_SEMA, SEC_COUNT };
+static const char sec_tag[SEC_COUNT][5] = { "MACH", "PROG", "PAGE", "PROC", "MBOX", "RING", "SEMA" };
 _Static_assert(SEC_COUNT <= BIN_MAX_SECTIONS, "the Writer keeps a length per section");
 
 /* Encoded sizes used to bound counts before allocating. */
@@ -227,6 +243,12 @@ static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
     w_i64(w, o->mailbox_capacity);
     w_i64(w, o->hertz);
     w_u64(w, o->seed);
+    w_str(w, vm->policy->name);
+    w_i64(w, o->aging_interval);
+    w_i64(w, o->boost_interval);
+    w_u64(w, vm->lottery_rng);
+    w_u64(w, vm->next_boost);
+    w_i64(w, vm->turn_len);
     w_u64(w, vm->steps);
     w_u64(w, vm->switches);
     w_i64(w, vm->next_pid);
@@ -296,6 +318,9 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     w_u64(w, p->icount);
     w_u32(w, p->pending);
     w_u32(w, p->handling);
+    w_u8(w, (uint8_t)p->nice);
+    w_u8(w, p->level);
+    w_u64(w, p->ready_since);
     if (p->state == PROC_EXITED)
         return;
     w_u32(w, set_index(&ss->progs, p->prog));
@@ -353,6 +378,19 @@ static void write_mailboxes(Writer *w, VM *vm)
     }
 }
 
+static void write_semaphores(Writer *w, VM *vm)
+{
+    w_i64(w, vm->opt.max_semaphores);
+    w_i64(w, vm->sem_last);
+    w_u64(w, (uint64_t)sem_live(vm));
+    for (size_t i = 0; i < vm->nsems; i++) {
+        if (vm->sems[i].value == SEM_CLOSED)
+            continue;
+        w_i64(w, vm->sems[i].id);
+        w_i64(w, vm->sems[i].value);
+    }
+}
+
 static void write_body(Writer *w, VM *vm, const SaveSet *ss)
 {
     write_machine(w, vm, ss);
@@ -392,6 +430,10 @@ static void write_body(Writer *w, VM *vm, const SaveSet *ss)
     if ((q = ss->first))
         do w_i64(w, q->pid); while ((q = q->next) != ss->first);
     w_section_end(w, SEC_RING);
+
+    w_section(w, SEC_SEMA, sec_tag[SEC_SEMA]);
+    write_semaphores(w, vm);
+    w_section_end(w, SEC_SEMA);
 
     w_pad(w);
 }
@@ -540,6 +582,23 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     o.mailbox_capacity = r_i64(r);
     o.hertz = r_i64(r);
     o.seed = r_u64(r);
+    uint32_t len = 0;
+    char *name = r_str(r, &len);
+    const SchedPolicy *policy = name && strlen(name) == len ? sched_policy_find(name) : NULL;
+    free(name);
+    if (!r->bad && !policy)
+        r_fail(r, "the scheduling policy is not one this mvm knows");
+    o.scheduler = policy;
+    o.aging_interval = r_i64(r);
+    o.boost_interval = r_i64(r);
+    vm->lottery_rng = r_u64(r);
+    vm->next_boost = r_u64(r);
+    vm->turn_len = r_i64(r);
+    /* The longest turn a policy gives is 4 quanta (mlfq) or until the process gives up
+     * the core (fifo). */
+    if (o.aging_interval < 0 || o.boost_interval < 1 || vm->turn_len < 1 ||
+        (vm->turn_len > o.quantum << (MLFQ_LEVELS - 1) && vm->turn_len != SCHED_FOREVER))
+        r_fail(r, "the scheduler's settings are out of range");
     if (o.memory_size < 2 || (uint64_t)o.memory_size > MAX_MEMORY_SIZE || o.heap_start < 1 ||
         o.heap_start >= o.memory_size || o.stack_size < 1 || o.stack_size > MAX_STACK_SIZE ||
         o.call_depth < 1 || o.call_depth > MAX_CALL_DEPTH || o.quantum < 1 || o.quantum > MAX_QUANTUM ||
@@ -547,6 +606,7 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
         o.mailbox_capacity > MAX_MAILBOX_CAP || o.hertz < 0)
         r_fail(r, "the configuration is out of range");
     vm->opt = o;
+    vm->policy = policy ? policy : &sched_rr;
     vm->steps = r_u64(r);
     vm->switches = r_u64(r);
     vm->next_pid = r_i64(r);
@@ -557,9 +617,9 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     vm->resume_used = r_u64(r);
     vm->resume_turn = r_bool(r) || vm->resume_used > 0;
     ld->last_run = r_i64(r);
-    if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)o.quantum)
+    if (vm->next_pid < 1 || vm->regions < 0 || vm->resume_used >= (uint64_t)vm->turn_len ||
+        vm->next_boost > vm->steps + (uint64_t)o.boost_interval)
         r_fail(r, "the machine's counters are out of range");
-    uint32_t len = 0;
     char *dir = r_str(r, &len);
     if (dir && len == 0) {
         free(dir);
@@ -646,7 +706,8 @@ static const char *load_memory(Reader *r, Loader *ld, Memory *m)
     for (uint32_t i = 0; i < n && !r->bad; i++) {
         ext[i].start = r_u64(r);
         ext[i].len = r_u64(r);
-        if (ext[i].start < prev_end || ext[i].len == 0 || ext[i].len > size - ext[i].start)
+        if (ext[i].start < prev_end || ext[i].start >= size || ext[i].len == 0 ||
+            ext[i].len > size - ext[i].start)
             why = "a free list is out of order or out of range";
         else
             prev_end = ext[i].start + ext[i].len;
@@ -790,6 +851,13 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
     p->icount = r_u64(r);
     p->pending = r_u32(r);
     p->handling = r_u32(r);
+    int nice = (int8_t)r_u8(r);
+    unsigned level = r_u8(r);
+    p->ready_since = r_u64(r);
+    if (nice < NICE_MIN || nice > NICE_MAX || level >= MLFQ_LEVELS || p->ready_since > ld->vm->steps)
+        r_fail(r, "a process's scheduling state is out of range");
+    p->nice = (int8_t)nice;
+    p->level = (uint8_t)level;
     if (r->bad)
         return NULL;
     if (p->pid <= prev_pid || p->pid >= vm->next_pid)
@@ -954,9 +1022,34 @@ static void load_ring(Reader *r, Loader *ld)
             r_fail(r, "the ready ring holds a process that is not ready");
             return;
         }
+        uint64_t since = p->ready_since;
         sched_enqueue(vm, p);   /* appended before the head: run order is kept */
+        p->ready_since = since;
     }
     vm->resched = false;
+}
+
+/* The limit first, then the counter, so that sem_restore can check each pair against
+ * both. */
+static void load_semaphores(Reader *r, Loader *ld)
+{
+    VM *vm = ld->vm;
+    int64_t max = r_i64(r), last = r_i64(r);
+    if (max < 0 || max > MAX_SEMAPHORES)
+        r_fail(r, "the semaphore limit is out of range");
+    else if (last < 0)
+        r_fail(r, "the semaphore id counter is negative");
+    if (r->bad)
+        return;
+    vm->opt.max_semaphores = max;
+    vm->sem_last = last;
+    uint64_t n = r_count(r, 8, 16, (uint64_t)max, "too many semaphores");
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        int64_t id = r_i64(r), value = r_i64(r);
+        const char *why = sem_restore(vm, id, value);
+        if (why)
+            r_fail(r, why);
+    }
 }
 
 /* What no single section can check: every READY process is in the ring (and only
@@ -1050,7 +1143,7 @@ static const uint8_t *verify(const char *path, const uint8_t *b, size_t size, ui
 static void parse(Reader *r, Loader *ld, const VmOptions *opt)
 {
     void (*const step[SEC_COUNT])(Reader *, Loader *) = {
-        NULL, load_programs, load_pages, load_procs, load_mailboxes, load_ring,
+        NULL, load_programs, load_pages, load_procs, load_mailboxes, load_ring, load_semaphores,
     };
     for (int s = 0; s < SEC_COUNT && !r->bad; s++) {
         Reader sub;

@@ -4,7 +4,7 @@
  * A snapshot is taken between two instructions. It holds every process (registers,
  * types, PC, stacks, memory pages with their sharing, heap free lists, signal state,
  * remaining sleep), the ready ring in order and how much of the running process's quantum
- * is used (vm->resume_used), mailboxes and link requests, share_m region count, the
+ * is used (vm->resume_used), mailboxes and link requests, semaphores, share_m region count, the
  * instruction counter, the random state and the machine's configuration. Not the VFS and
  * not input already consumed.
  */

@@ -9,7 +9,7 @@ enum {
 #define SYS(e, n, name, fn, s2, s3, s4, res) SYS_##e = n,
 #include "syscalls.def"
 #undef SYS
-    SYS_MAX = 36
+    SYS_MAX = 42
 };
 
 typedef struct SyscallInfo {

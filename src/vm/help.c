@@ -451,6 +451,7 @@ void help_print_overview(FILE *out)
                  "                                                  error, constant or library function\n"
                  "       mvm version                                print the version\n\n"
                  "options: --quantum N --memory WORDS --stack WORDS --max-processes N --max-steps N\n"
+                 "         --scheduler rr|fifo|priority|lottery|mlfq\n"
                  "         --trace[=PID] --stats --seed N --config FILE --vfs FILE\n"
                  "         --snapshot-every N --snapshot FILE --debug FILE.json --on-fault=dump\n\n"
                  "instructions:");

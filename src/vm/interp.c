@@ -28,6 +28,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/mailbox.h"
 #include "../kernel/sched.h"
+#include "../kernel/semaphore.h"
 #include "../kernel/signal.h"
 #include "../kernel/snapshot.h"
 #include "../kernel/syscall.h"
@@ -133,7 +134,8 @@ static Proc *pick_next(VM *vm)
 /* A lone process runs this long between check-ins: a whole number of quanta, so the
  * quantum boundaries stay where round-robin would put them, and at most CHECK_INTERVAL
  * instructions, so a host signal is seen soon (param.h). Quanta longer than that are
- * watched (sched_update_watch): turn_budget cuts them. */
+ * watched (sched_update_watch): turn_budget cuts them. Only round-robin runs a lone
+ * process quanta at a time; the other policies see every turn end. */
 static int64_t solo_budget(VM *vm)
 {
     return CHECK_INTERVAL / vm->opt.quantum * vm->opt.quantum;
@@ -142,11 +144,12 @@ static int64_t solo_budget(VM *vm)
 /* Instructions the current process p may run before the next check. */
 static int64_t turn_budget(VM *vm, Proc *p)
 {
-    int64_t q = vm->opt.quantum;
-    /* Every budget ends on a quantum boundary, where the kernel rotates the ring and
+    int64_t q = vm->turn_len;
+    /* Every budget ends on a turn boundary, where the kernel rotates the ring and
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
-    int64_t left = q - (int64_t)((vm->steps - vm->turn_start) % (uint64_t)q);
-    int64_t b = p->next != p || p->pending ? left : left + solo_budget(vm);
+    uint64_t used = vm->steps - vm->turn_start;
+    int64_t left = used == 0 ? q : q - (int64_t)(used % (uint64_t)q);   /* (a division is slow) */
+    int64_t b = p->next != p || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
     if (!vm->watch)
         return b;
     if (vm->debugger && host_interrupted())
@@ -187,7 +190,7 @@ static int64_t turn_budget(VM *vm, Proc *p)
 static int64_t rebudget(VM *vm, int64_t budget)
 {
     vm->resched = false;
-    uint64_t q = (uint64_t)vm->opt.quantum;
+    uint64_t q = (uint64_t)vm->turn_len;
     int64_t left = (int64_t)((q - (vm->steps - vm->turn_start) % q) % q);
     return left < budget ? left : budget;
 }
@@ -502,7 +505,7 @@ redispatch:
         p->pc = (uint32_t)(ip - code) + 1;
         syscall_dispatch(vm, p);
         if (vm->current != p || p->state != PROC_READY)
-            goto next_process;          /* it ended, slept or paused itself */
+            goto next_process;          /* it ended, slept, paused itself or yielded */
         LOAD_PROC();                    /* exec may have replaced the program */
         if (vm->resched)
             budget = budget0 = rebudget(vm, budget);
@@ -565,6 +568,11 @@ check:
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
+    if (unlikely(vm->policy != &sched_rr)) {
+        /* Every budget of another policy ends its turn (turn_budget): let it choose. */
+        sched_turn_used(vm, p);
+        goto next_process;
+    }
     if (likely(p->next != p)) {
         Proc *n = p->next;
         if (unlikely(n->pending))
@@ -598,19 +606,25 @@ check_carefully:
     }
     if (vm->opt.hertz > 0)
         throttle(vm);
+    uint64_t used = vm->steps - vm->turn_start;
+    bool turn_over = used > 0 && used % (uint64_t)vm->turn_len == 0;
+    if (turn_over && vm->policy != &sched_rr)
+        sched_turn_used(vm, p);   /* before a snapshot, so that it holds what the turn did */
     if (vm->opt.snapshot_every && vm->steps >= vm->next_snapshot) {
         /* Between two instructions, with the rest of p's quantum still to run. */
-        vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->opt.quantum;
+        vm->resume_used = (vm->steps - vm->turn_start) % (uint64_t)vm->turn_len;
         snapshot_save(vm, vm->opt.snapshot_path);
         vm->resume_used = 0;
         vm->next_snapshot = vm->steps + vm->opt.snapshot_every;
     }
     if (vm->sleepers && vm->steps - vm->last_sleep_poll >= SLEEP_POLL)
         sched_wake_sleepers(vm);   /* a woken process makes p stop at its quantum's end */
-    uint64_t used = vm->steps - vm->turn_start;
-    if (used > 0 && used % (uint64_t)vm->opt.quantum == 0) {
-        /* A quantum boundary: rotate, unless nobody else wants the core. (A turn that
-         * has not run yet, stopped at once for a snapshot, is not over.) */
+    if (turn_over) {
+        /* A turn boundary: rotate, unless nobody else wants the core. (A turn that
+         * has not run yet, stopped at once for a snapshot, is not over.) Every policy
+         * but round-robin chooses again, even for a lone process. */
+        if (vm->policy != &sched_rr)
+            goto next_process;
         if (p->next != p)
             goto next_process;
         vm->turn_start = vm->steps;
@@ -648,6 +662,12 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->next_pid = 1;
     vm->stop_at = VM_NO_STOP;
     vm->rng = opt->seed;
+    vm->policy = opt->scheduler ? opt->scheduler : &sched_rr;
+    vm->turn_len = opt->quantum;
+    vm->lottery_rng = opt->seed;
+    if (vm->opt.boost_interval <= 0)
+        vm->opt.boost_interval = DEFAULT_BOOST_INTERVAL;
+    vm->next_boost = (uint64_t)vm->opt.boost_interval;
     vm->next_snapshot = opt->snapshot_every;
     vm->start_ms = host_time_ms();
     vm->start_ns = monotonic_ns();
@@ -692,6 +712,7 @@ void vm_free(VM *vm)
     trace_stop(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
+    sem_free_all(vm);
     free(vm->stats);
     free(vm->base_dir);
     vfs_close(vm->vfs);

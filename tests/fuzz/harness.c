@@ -10,7 +10,7 @@ VmOptions fuzz_small_machine(int64_t quantum, int64_t max_steps)
 {
     return (VmOptions){
         .memory_size = 4096, .heap_start = 1024, .stack_size = 64, .call_depth = 64,
-        .quantum = quantum, .max_processes = 8, .mailbox_capacity = 16,
+        .quantum = quantum, .max_processes = 8, .mailbox_capacity = 16, .max_semaphores = 8,
         .max_steps = max_steps, .seed = 1, .vfs_path = ":memory:",
     };
 }

@@ -4,7 +4,7 @@
 run-snapshot.sh uses it to build the crafted snapshots a user (or an attacker) could hand
 to `mvm resume`: the loader must refuse each with status 2 and a message, never crash.
 The layout parsed here is the one documented at the top of src/kernel/snapshot.c and, for
-the programs, src/vm/progio.c (snapshot format 5). A patch that makes a field longer (a
+the programs, src/vm/progio.c (snapshot format 6). A patch that makes a field longer (a
 literal where none was) re-encodes the field and fixes the lengths and sums that cover
 it. Patches, applied in order:
 
@@ -13,8 +13,11 @@ it. Patches, applied in order:
                        literal part of operand SLOT (0-2) becomes V
   arg=TEXT/ARG/V       that CALL's argument ARG (0-9): its register byte becomes V
   pending=V            the first process's pending-signal mask becomes V
+  nice=V               the first process's nice becomes V (a byte)
   handler=SIG/V        the first live process's handler of SIG becomes V
   ctx-type=REG/V       the first saved signal context: the type of register REG becomes V
+  sema=FIELD/V         the SEMA section: FIELD max, last or count becomes V, or FIELD
+                       id0, value0, id1, value1 ... (the Nth live semaphore's id or value)
 """
 import struct
 import sys
@@ -146,11 +149,12 @@ def parse_program(c, found):
 def parse(b):
     """Offsets of the fields the patches need."""
     version = struct.unpack_from('<I', b, 8)[0]
-    if version != 5:
+    if version != 6:
         sys.exit('craft.py: snapshot format %d not understood' % version)
-    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {}}
+    found = {'lib_frames': [], 'pending': [], 'handlers': [], 'ctx': [], 'instr': {}, 'sections': {},
+             'sched': []}
     c = Cursor(b, HEADER)
-    for _ in range(6):
+    for _ in range(7):
         tag = bytes(b[c.pos:c.pos + 4]).decode()
         c.take(8)
         length = c.u('Q')
@@ -160,6 +164,11 @@ def parse(b):
     c.pos = found['sections']['PROG'][1]
     for _ in range(c.u('I')):
         parse_program(c, found)
+    c.pos = found['sections']['SEMA'][1]
+    found['sema'] = {'max': c.take(8), 'last': c.take(8), 'count': c.take(8)}
+    for i in range(struct.unpack_from('<Q', b, found['sema']['count'])[0]):
+        found['sema']['id%d' % i] = c.take(8)
+        found['sema']['value%d' % i] = c.take(8)
     c.pos = found['sections']['PROC'][1]
     for _ in range(c.u('I')):
         c.u('q'); c.u('q')
@@ -167,6 +176,7 @@ def parse(b):
         c.u('q'); c.u('Q')
         found['pending'].append(c.take(4))
         c.u('I')
+        found['sched'].append(c.take(10))   # nice, level, ready_since
         if state == PROC_EXITED:
             continue
         c.u('I'); c.u('I')
@@ -226,12 +236,18 @@ def apply(b, found, patch):
     elif name == 'arg':
         (_, _, _, _, _, aux), calls = instr(found, parts[0])
         struct.pack_into('<B', b, calls[aux][int(parts[1])], int(parts[2]))
+    elif name == 'nice':
+        struct.pack_into('<B', b, first(found, 'sched', 'process'), int(arg) & 0xff)
     elif name == 'pending':
         struct.pack_into('<I', b, first(found, 'pending', 'process'), int(arg))
     elif name == 'handler':
         struct.pack_into('<I', b, first(found, 'handlers', 'live process') + 4 * int(parts[0]), int(parts[1]))
     elif name == 'ctx-type':
         struct.pack_into('<B', b, first(found, 'ctx', 'saved context') + int(parts[0]), int(parts[1]))
+    elif name == 'sema':
+        if parts[0] not in found['sema']:
+            sys.exit('craft.py: the SEMA section has no field ' + parts[0])
+        struct.pack_into('<q', b, found['sema'][parts[0]], int(parts[1]))
     else:
         sys.exit('craft.py: unknown patch ' + patch)
     return b

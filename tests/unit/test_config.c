@@ -128,6 +128,7 @@ static void defaults_come_from_param_h(void **state)
     assert_int_equal(c.call_depth, DEFAULT_CALL_DEPTH);
     assert_int_equal(c.max_processes, DEFAULT_MAX_PROCESSES);
     assert_int_equal(c.mailbox_capacity, DEFAULT_MAILBOX_CAP);
+    assert_int_equal(c.max_semaphores, DEFAULT_MAX_SEMAPHORES);
     assert_null(c.loc_stdlib);
     assert_null(c.loc_help_info);
     assert_null(c.loc_debug);
@@ -538,10 +539,12 @@ static void validate_lower_bounds(void **state)
     expect_invalid(offsetof(Config, max_processes), 0, "'maxProcesses' must be between 1 and");
     expect_invalid(offsetof(Config, mailbox_capacity), 0, "'mailboxCapacity' must be between 1 and");
     expect_invalid(offsetof(Config, hertz), -1, "'hertz' must be at least 0, got -1");
+    expect_invalid(offsetof(Config, max_semaphores), -1, "'maxSemaphores' must be between 0 and");
     expect_invalid(offsetof(Config, memory_size), -1, "'memorySize' must be between 2 and");
     expect_valid(offsetof(Config, quantum), 1);
     expect_valid(offsetof(Config, hertz), 0);
     expect_valid(offsetof(Config, heap_start), 1);
+    expect_valid(offsetof(Config, max_semaphores), 0);   /* no semaphores at all (SPEC 11.1) */
 }
 
 static void validate_hard_limits(void **state)
@@ -552,6 +555,8 @@ static void validate_hard_limits(void **state)
     expect_invalid(offsetof(Config, max_processes), (int64_t)MAX_PROCESSES + 1, "'maxProcesses'");
     expect_invalid(offsetof(Config, memory_size), (int64_t)MAX_MEMORY_SIZE + 1, "'memorySize'");
     expect_invalid(offsetof(Config, mailbox_capacity), INT64_MAX, "'mailboxCapacity'");
+    expect_invalid(offsetof(Config, max_semaphores), (int64_t)MAX_SEMAPHORES + 1, "'maxSemaphores'");
+    expect_valid(offsetof(Config, max_semaphores), (int64_t)MAX_SEMAPHORES);
     expect_valid(offsetof(Config, quantum), (int64_t)MAX_QUANTUM);
     expect_valid(offsetof(Config, stack_size), (int64_t)MAX_STACK_SIZE);
     expect_valid(offsetof(Config, call_depth), (int64_t)MAX_CALL_DEPTH);

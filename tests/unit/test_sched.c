@@ -19,6 +19,7 @@ static void ring_is_round_robin(void **state)
 {
     VM vm;
     memset(&vm, 0, sizeof vm);
+    vm.policy = &sched_rr;
     Proc a = { .pid = 1 }, b = { .pid = 2 }, c = { .pid = 3 };
     assert_null(sched_next(&vm));
     sched_enqueue(&vm, &a);
@@ -37,6 +38,7 @@ static void remove_running_and_waiting(void **state)
 {
     VM vm;
     memset(&vm, 0, sizeof vm);
+    vm.policy = &sched_rr;
     Proc a = { .pid = 1 }, b = { .pid = 2 }, c = { .pid = 3 };
     sched_enqueue(&vm, &a);
     sched_enqueue(&vm, &b);
