@@ -124,7 +124,7 @@ Proc *sched_next(VM *vm)
     return p;
 }
 
-void sched_yield(VM *vm, Proc *p)
+void sched_end_turn(VM *vm, Proc *p)
 {
     /* Leave p the tail and no process current: the interpreter sees the turn is over,
      * and the next pick starts from p's successor (p itself when it is alone). */

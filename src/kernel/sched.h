@@ -63,8 +63,9 @@ Proc *sched_next(VM *vm);
 /* Change p's nice or mlfq queue (the ready counts follow). */
 void sched_set_nice(VM *vm, Proc *p, int nice);
 void sched_set_level(VM *vm, Proc *p, int level);
-/* The running process p ends its turn now and goes to the tail (yield, SPEC 11.2). */
-void sched_yield(VM *vm, Proc *p);
+/* The running process p ends its turn now and goes to the tail (yield, SPEC 11.2). Not
+ * called sched_yield: that is POSIX's, which libc and the sanitizers' runtime call. */
+void sched_end_turn(VM *vm, Proc *p);
 /* p's turn reached its length (the careful turn end calls this before choosing again). */
 void sched_turn_used(VM *vm, Proc *p);
 /* p's effective nice under `priority` with aging (SPEC 11.1), now. */

@@ -2,7 +2,7 @@
  * sched_fifo.c - first come, first served (SPEC 11.1): the head of the ready queue runs
  * until it ends, sleeps, pauses or yields; nothing preempts it, so `quantum` is ignored.
  *
- * A process that yields goes to the tail (sched_yield); one that wakes or is created is
+ * A process that yields goes to the tail (sched_end_turn); one that wakes or is created is
  * appended to the tail, as under every policy. A long computation ahead of short ones
  * makes them all wait: the convoy effect of docs/lab-scheduling.md.
  */

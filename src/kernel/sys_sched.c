@@ -8,7 +8,7 @@
 void sys_yield(VM *vm, Proc *p)
 {
     sys_ok(p, 0);
-    sched_yield(vm, p);
+    sched_end_turn(vm, p);
 }
 
 /* setPriority(pid, nice): the range is checked before the PID (SPEC 11.2). */
