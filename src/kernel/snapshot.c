@@ -594,17 +594,17 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
     vm->lottery_rng = r_u64(r);
     vm->next_boost = r_u64(r);
     vm->turn_len = r_i64(r);
-    /* The longest turn a policy gives is 4 quanta (mlfq) or until the process gives up
-     * the core (fifo). */
-    if (o.aging_interval < 0 || o.boost_interval < 1 || vm->turn_len < 1 ||
-        (vm->turn_len > o.quantum << (MLFQ_LEVELS - 1) && vm->turn_len != SCHED_FOREVER))
-        r_fail(r, "the scheduler's settings are out of range");
     if (o.memory_size < 2 || (uint64_t)o.memory_size > MAX_MEMORY_SIZE || o.heap_start < 1 ||
         o.heap_start >= o.memory_size || o.stack_size < 1 || o.stack_size > MAX_STACK_SIZE ||
         o.call_depth < 1 || o.call_depth > MAX_CALL_DEPTH || o.quantum < 1 || o.quantum > MAX_QUANTUM ||
         o.max_processes < 1 || o.max_processes > MAX_PROCESSES || o.mailbox_capacity < 1 ||
         o.mailbox_capacity > MAX_MAILBOX_CAP || o.hertz < 0)
         r_fail(r, "the configuration is out of range");
+    /* The longest turn a policy gives is 4 quanta (mlfq) or until the process gives up
+     * the core (fifo); the quantum is in range by now, so the shift cannot overflow. */
+    else if (o.aging_interval < 0 || o.boost_interval < 1 || vm->turn_len < 1 ||
+             (vm->turn_len > o.quantum << (MLFQ_LEVELS - 1) && vm->turn_len != SCHED_FOREVER))
+        r_fail(r, "the scheduler's settings are out of range");
     vm->opt = o;
     vm->policy = policy ? policy : &sched_rr;
     vm->steps = r_u64(r);
