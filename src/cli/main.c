@@ -21,10 +21,12 @@
 #include "../host/hostfile.h"
 #include "../kernel/debugjson.h"
 #include "../kernel/host.h"
+#include "../kernel/record.h"
 #include "../kernel/kernel.h"
 #include "../kernel/sched.h"
 #include "../kernel/snapshot.h"
 #include "../param.h"
+#include "../timeline/timeline.h"
 #include "../vfs/vfs.h"
 #include "../vm/help.h"
 #include "../vm/memory.h"
@@ -49,6 +51,8 @@ typedef struct Cli {
     uint64_t    max_steps;
     uint64_t    snapshot_every;   /* --snapshot-every N (0 = never) ... */
     const char *snapshot_path;    /* ... --snapshot FILE */
+    const char *stats_json;       /* --stats-json FILE */
+    const char *timeline;         /* --timeline FILE.svg|.html|.json|.txt */
     const struct SchedPolicy *scheduler;   /* --scheduler NAME, or NULL: the config's */
     const char *help_topic;
     const char *input_path;       /* mvm debug --input FILE: the program's standard input */
@@ -199,6 +203,16 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
                 return bad_usage("%s expects a file name", a);
             cli->input_path = val;
             i++;
+        } else if (strcmp(a, "--stats-json") == 0) {
+            if (!val)
+                return bad_usage("%s expects a file name", a);
+            cli->stats_json = val;
+            i++;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if (!val || !timeline_writer_for(val))
+                return bad_usage("%s expects a file name ending in .svg, .html, .json or .txt", a);
+            cli->timeline = val;
+            i++;
         } else if (strcmp(a, "--debug") == 0) {
             if (!val)
                 return bad_usage("%s expects a file name (a debug.json)", a);
@@ -286,13 +300,26 @@ static void apply_budget_knob(void)
  * output is flushed, --stats printed and the VFS closed as after any other ending. */
 static int finish_run(VM *vm, const Cli *cli, struct timespec t0)
 {
+    bool recording = cli->stats || cli->stats_json || cli->timeline;
+    if (recording && rec_start(vm, cli->timeline != NULL) != 0)
+        fprintf(stderr, "mvm: out of memory for --stats or --timeline: the report will be incomplete\n");
     host_catch_signals();
     int status = vm_run(vm);
     fflush(stdout);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    rec_finish(vm);
     if (cli->stats)
         vm_print_stats(vm, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    int e;
+    if (cli->stats_json && vm->rec && (e = rec_write_stats_json(vm, cli->stats_json)) != 0) {
+        fprintf(stderr, "mvm: --stats-json %s: cannot write it: %s\n", cli->stats_json, host_error_text(e));
+        status = status ? status : 1;
+    }
+    if (cli->timeline && vm->rec && (e = timeline_write(vm, cli->timeline)) != 0) {
+        fprintf(stderr, "mvm: --timeline %s: cannot write it: %s\n", cli->timeline, host_error_text(e));
+        status = status ? status : 1;
+    }
     vm_free(vm);
     return status;
 }
@@ -380,8 +407,10 @@ static int cmd_debug(Cli *cli)
 {
     if (!cli->file)
         return bad_usage("%s: which program? usage: mvm debug FILE.kar [--input FILE]", cli->command);
-    if (cli->trace || cli->snapshot_every || cli->snapshot_path || cli->max_steps)
-        return bad_usage("%s: --trace, --max-steps and --snapshot... do not apply to a debugging session",
+    if (cli->trace || cli->snapshot_every || cli->snapshot_path || cli->max_steps || cli->stats_json ||
+        cli->timeline)
+        return bad_usage("%s: --trace, --max-steps, --snapshot..., --stats-json and --timeline do not apply "
+                         "to a debugging session",
                          cli->command);
     if (check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
         return EXIT_USAGE;
@@ -400,7 +429,7 @@ static int cmd_debug(Cli *cli)
 static const struct { const char *name; bool value; } resume_options[] = {
     { "--max-steps", true }, { "--trace", false }, { "--stats", false },
     { "--snapshot-every", true }, { "--snapshot", true }, { "--vfs", true },
-    { "--debug", true }, { "--on-fault", true },
+    { "--debug", true }, { "--on-fault", true }, { "--stats-json", true }, { "--timeline", true },
 };
 
 /* Refuse any other option before parsing. Returns 0 or EXIT_USAGE. */
@@ -417,8 +446,8 @@ static int check_resume_options(int argc, char **argv)
             k++;
         if (k == n)
             return bad_usage("resume: '%s' is not accepted: a snapshot keeps its machine's configuration "
-                             "(resume takes --max-steps --trace --stats --snapshot-every --snapshot --vfs "
-                             "--debug --on-fault)", a);
+                             "(resume takes --max-steps --trace --stats --stats-json --timeline --snapshot-every "
+                             "--snapshot --vfs --debug --on-fault)", a);
         i += resume_options[k].value;
     }
     return 0;

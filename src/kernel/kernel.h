@@ -48,6 +48,8 @@ struct VM {
     uint32_t  nready;            /* processes in the ready ring, and of them: */
     uint32_t  nready_nice[40];   /*   how many have each nice value (index nice + 20) */
     uint32_t  nready_level[3];   /*   how many are in each mlfq queue */
+    bool      plain_rr;          /* round-robin with nothing recorded: the interpreter may
+                                    take its fastest turn end (sched_update_turn_path) */
     Proc     *current;           /* the running process, NULL between turns */
     Proc     *head;              /* the ready ring in run order (sched.h); == current while it runs */
     uint64_t  turn_start;        /* vm->steps when current's quantum began */
@@ -77,7 +79,10 @@ struct VM {
     int64_t   start_ms;          /* host clock when mvm started (device clock address 1) */
     int64_t   start_ns;          /* monotonic clock at start (hertz throttling) */
 
-    /* --stats: instructions of every process that has ended */
+    /* --stats, --stats-json, --timeline: the recorder (record.h), NULL when off */
+    struct Recorder *rec;
+    /* Instructions of the processes that had ended when the snapshot this run resumed
+     * was taken (its --stats rows; record.c turns them into rows of the recorder) */
     struct ProcStat { int64_t pid; uint64_t icount; } *stats;
     size_t    nstats, stats_cap;
 

@@ -10,6 +10,7 @@
 #include "../vm/errors.h"
 #include "kernel.h"
 #include "mailbox.h"
+#include "record.h"
 #include "sched.h"
 #include "signal.h"
 #include "trace.h"
@@ -167,6 +168,8 @@ static void release_resources(Proc *p)
 
 void proc_discard(VM *vm, Proc *p)
 {
+    if (vm->rec)
+        rec_discarded(vm, p);
     sched_remove(vm, p);
     release_resources(p);
     disown(p);
@@ -188,6 +191,8 @@ Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
     }
     proc_reset_registers(p);
     proc_set_program(p, prog);
+    if (vm->rec)
+        rec_created(vm, p);
     return p;
 }
 
@@ -231,6 +236,8 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     program_retain(parent->prog);
     c->prog = parent->prog;
     c->code = parent->code;
+    if (vm->rec)
+        rec_created(vm, c);
     return c;
 }
 
@@ -246,19 +253,6 @@ void proc_set_program(Proc *p, Program *prog)
 
 /* ---- Ending ---- */
 
-static void record_stats(VM *vm, Proc *p)
-{
-    if (vm->nstats == vm->stats_cap) {
-        size_t cap = vm->stats_cap ? vm->stats_cap * 2 : 64;
-        struct ProcStat *s = realloc(vm->stats, cap * sizeof *s);
-        if (!s)
-            return;   /* statistics are best effort */
-        vm->stats = s;
-        vm->stats_cap = cap;
-    }
-    vm->stats[vm->nstats++] = (struct ProcStat){ p->pid, p->icount };
-}
-
 void proc_exit(VM *vm, Proc *p, int64_t code)
 {
     if (p->state == PROC_EXITED)
@@ -271,10 +265,10 @@ void proc_exit(VM *vm, Proc *p, int64_t code)
         sched_remove(vm, p);
     if (p->state == PROC_PAUSED)
         vm->npaused--;
-    p->state = PROC_EXITED;
     p->exit_code = code;
-    if (vm->opt.stats)
-        record_stats(vm, p);
+    if (vm->rec)
+        rec_mark(vm, p, MARK_EXIT, code);
+    proc_enter_state(vm, p, PROC_EXITED);
     vm->nlive--;
     if (p->pid == 1) {
         vm->pid1_ended = true;

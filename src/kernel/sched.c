@@ -11,6 +11,7 @@
 #include "../param.h"
 #include "clock.h"
 #include "host.h"
+#include "record.h"
 
 const SchedPolicy *const sched_policies[] = {
     &sched_rr, &sched_fifo, &sched_priority, &sched_lottery, &sched_mlfq, NULL,
@@ -150,6 +151,11 @@ int sched_effective_nice(const VM *vm, const Proc *p)
     return steps >= (uint64_t)(p->nice - NICE_MIN) ? NICE_MIN : p->nice - (int)steps;
 }
 
+void sched_update_turn_path(VM *vm)
+{
+    vm->plain_rr = vm->policy == &sched_rr && !vm->rec;
+}
+
 void sched_update_watch(VM *vm)
 {
     /* A quantum longer than CHECK_INTERVAL is cut into budgets that end part way, which
@@ -174,7 +180,7 @@ void sched_note_sleeper(VM *vm)
 void sched_sleep(VM *vm, Proc *p, int64_t ms)
 {
     sched_remove(vm, p);
-    p->state = PROC_SLEEPING;
+    proc_enter_state(vm, p, PROC_SLEEPING);
     int64_t now = clock_now_ms();
     p->sleep_until_ms = ms > INT64_MAX - now ? INT64_MAX : now + ms;   /* saturate: "forever" */
     sched_note_sleeper(vm);
@@ -197,7 +203,7 @@ int64_t sched_wake_sleepers(VM *vm)
             continue;
         if (q->sleep_until_ms <= now) {
             q->sleep_until_ms = 0;
-            q->state = PROC_READY;
+            proc_enter_state(vm, q, PROC_READY);
             sched_enqueue(vm, q);
         } else {
             any = true;

@@ -41,6 +41,8 @@ typedef struct SchedPolicy {
     int64_t (*turn_length)(const VM *vm, const Proc *p);
     /* p used its whole turn (NULL: nothing to do). */
     void    (*used_whole_turn)(VM *vm, Proc *p);
+    /* What the policy reads, so --stats shows it: nice values, mlfq queues. */
+    bool     uses_nice, uses_queues;
 } SchedPolicy;
 
 extern const SchedPolicy sched_rr, sched_fifo, sched_priority, sched_lottery, sched_mlfq;
@@ -83,5 +85,8 @@ int64_t sched_wake_sleepers(VM *vm);
 void sched_note_sleeper(VM *vm);
 /* Recompute vm->watch: is any periodic duty (trace, hertz, max-steps, sleepers) active? */
 void sched_update_watch(VM *vm);
+/* Let round-robin take the interpreter's fastest turn end only while nothing needs to see
+ * each turn (no recorder); call after the policy or vm->rec changes. */
+void sched_update_turn_path(VM *vm);
 
 #endif

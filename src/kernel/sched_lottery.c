@@ -49,4 +49,5 @@ const SchedPolicy sched_lottery = {
     .rule = "a ticket drawn at each turn end picks who runs; 20 - nice tickets each",
     .choose = lottery_choose,
     .turn_length = lottery_turn_length,
+    .uses_nice = true,
 };

@@ -87,4 +87,5 @@ const SchedPolicy sched_mlfq = {
     .choose = mlfq_choose,
     .turn_length = mlfq_turn_length,
     .used_whole_turn = mlfq_used_whole_turn,
+    .uses_queues = true,
 };

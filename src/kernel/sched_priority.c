@@ -40,4 +40,5 @@ const SchedPolicy sched_priority = {
     .rule = "the ready process with the lowest effective nice runs for one quantum (aging)",
     .choose = priority_choose,
     .turn_length = priority_turn_length,
+    .uses_nice = true,
 };

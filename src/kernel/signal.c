@@ -19,6 +19,7 @@
 #include "../vm/errors.h"
 #include "../vm/memory.h"
 #include "dump.h"
+#include "record.h"
 #include "sched.h"
 #include "trace.h"
 
@@ -27,7 +28,7 @@ static void wake(VM *vm, Proc *p)
 {
     if (p->state == PROC_SLEEPING) {
         p->sleep_until_ms = 0;
-        p->state = PROC_READY;
+        proc_enter_state(vm, p, PROC_READY);
         sched_enqueue(vm, p);
     }
 }
@@ -39,10 +40,10 @@ void sig_resume(VM *vm, Proc *p)
     vm->npaused--;
     /* A process paused while sleeping goes back to sleep until its deadline. */
     if (p->sleep_until_ms > 0) {
-        p->state = PROC_SLEEPING;
+        proc_enter_state(vm, p, PROC_SLEEPING);
         sched_note_sleeper(vm);
     } else {
-        p->state = PROC_READY;
+        proc_enter_state(vm, p, PROC_READY);
         sched_enqueue(vm, p);
     }
 }
@@ -81,7 +82,7 @@ void sig_pause(VM *vm, Proc *p)
         return;
     if (p->state == PROC_READY)
         sched_remove(vm, p);
-    p->state = PROC_PAUSED;
+    proc_enter_state(vm, p, PROC_PAUSED);
     vm->npaused++;
 }
 
@@ -179,6 +180,8 @@ bool sig_deliver(VM *vm, Proc *p)
         p->pending &= ~(1u << sig);
         if (vm->tracer)
             trace_delivery(vm, p, sig);
+        if (vm->rec)
+            rec_mark(vm, p, MARK_SIGNAL, sig);
         if (p->handler[sig]) {
             if (enter_handler(vm, p, sig, p->pc))
                 return true;

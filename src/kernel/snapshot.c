@@ -111,6 +111,7 @@
 #include "../vm/memory.h"
 #include "../vm/progio.h"
 #include "mailbox.h"
+#include "record.h"
 #include "sched.h"
 #include "semaphore.h"
 
@@ -229,6 +230,30 @@ typedef struct SaveSet {
     int64_t  now_ms;
 } SaveSet;
 
+/* The --stats rows of ended processes: from the recorder when this run records, else the
+ * rows the snapshot it resumed carried. */
+static void write_ended_rows(Writer *w, const VM *vm)
+{
+    const Recorder *rec = vm->rec;
+    if (!rec) {
+        w_u64(w, vm->nstats);
+        for (size_t i = 0; i < vm->nstats; i++) {
+            w_i64(w, vm->stats[i].pid);
+            w_u64(w, vm->stats[i].icount);
+        }
+        return;
+    }
+    uint64_t n = 0;
+    for (size_t i = 0; i < rec->nprocs; i++)
+        n += rec->procs[i].known && rec->procs[i].state == PROC_EXITED;
+    w_u64(w, n);
+    for (size_t i = 0; i < rec->nprocs; i++)
+        if (rec->procs[i].known && rec->procs[i].state == PROC_EXITED) {
+            w_i64(w, rec_pid(i));
+            w_u64(w, rec->procs[i].instructions);
+        }
+}
+
 static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
 {
     const VmOptions *o = &vm->opt;
@@ -260,11 +285,7 @@ static void write_machine(Writer *w, VM *vm, const SaveSet *ss)
     w_u8(w, ss->turn_begun);
     w_i64(w, vm->last_run ? vm->last_run->pid : 0);
     w_str(w, vm->base_dir);
-    w_u64(w, vm->nstats);
-    for (size_t i = 0; i < vm->nstats; i++) {
-        w_i64(w, vm->stats[i].pid);
-        w_u64(w, vm->stats[i].icount);
-    }
+    write_ended_rows(w, vm);
     w_section_end(w, SEC_MACH);
 }
 
@@ -607,6 +628,7 @@ static void load_machine(Reader *r, Loader *ld, const VmOptions *cmd)
         r_fail(r, "the scheduler's settings are out of range");
     vm->opt = o;
     vm->policy = policy ? policy : &sched_rr;
+    sched_update_turn_path(vm);
     vm->steps = r_u64(r);
     vm->switches = r_u64(r);
     vm->next_pid = r_i64(r);

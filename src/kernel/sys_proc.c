@@ -10,6 +10,7 @@
 #include "../vm/errors.h"
 #include "clock.h"
 #include "exec.h"
+#include "record.h"
 #include "sched.h"
 #include "signal.h"
 #include "syscall.h"
@@ -32,6 +33,8 @@ void sys_fork(VM *vm, Proc *p)
     sys_ok(child, 0);
     sys_ok(p, child->pid);
     sched_enqueue(vm, child);
+    if (vm->rec)
+        rec_mark(vm, p, MARK_FORK, child->pid);
     if (vm->tracer)
         trace_event(vm, p->pid, child->pid, "fork: child PID %" PRId64, child->pid);
 }
@@ -123,6 +126,8 @@ void sys_spawn(VM *vm, Proc *p)
     }
     sched_enqueue(vm, child);
     sys_ok(p, child->pid);
+    if (vm->rec)
+        rec_mark(vm, p, MARK_SPAWN, child->pid);
     if (vm->tracer)
         trace_event(vm, p->pid, child->pid, "spawn: child PID %" PRId64 " runs %s", child->pid,
                     trace_safe(child->prog->path));

@@ -9,6 +9,7 @@
 
 #include "../debug.h"
 #include "../vm/errors.h"
+#include "record.h"
 #include "trace.h"
 
 static const SyscallFn syscall_table[SYS_MAX + 1] = {
@@ -24,8 +25,12 @@ void syscall_dispatch(VM *vm, Proc *p)
     syscall_table[n](vm, p);
     /* p left the ring (ended, slept, paused) unless it is still current; only then may
      * its registers be read: an ended process may already be freed. */
-    if (vm->tracer && vm->current == p && p->reg[REG_SCSF] == 0 && p->reg[REG_ESF] == ERR_WOULD_BLOCK)
-        trace_event(vm, p->pid, 0, "WouldBlock: %s", syscall_info[n].name);
+    if ((vm->tracer || vm->rec) && vm->current == p && p->reg[REG_SCSF] == 0 && p->reg[REG_ESF] == ERR_WOULD_BLOCK) {
+        if (vm->tracer)
+            trace_event(vm, p->pid, 0, "WouldBlock: %s", syscall_info[n].name);
+        if (vm->rec)
+            rec_mark(vm, p, MARK_WOULDBLOCK, n);
+    }
 }
 
 /* A call that a later part of MVM provides: fail cleanly rather than pretend. */

@@ -27,6 +27,7 @@
 #include "../kernel/host.h"
 #include "../kernel/kernel.h"
 #include "../kernel/mailbox.h"
+#include "../kernel/record.h"
 #include "../kernel/sched.h"
 #include "../kernel/semaphore.h"
 #include "../kernel/signal.h"
@@ -127,6 +128,8 @@ static Proc *pick_next(VM *vm)
         vm->resume_used = 0;
         vm->resume_turn = false;
         vm->resched = false;
+        if (unlikely(vm->rec != NULL))
+            rec_dispatched(vm, p);
         return p;
     }
 }
@@ -568,8 +571,9 @@ check:
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
-    if (unlikely(vm->policy != &sched_rr)) {
-        /* Every budget of another policy ends its turn (turn_budget): let it choose. */
+    if (unlikely(!vm->plain_rr)) {
+        /* Every budget of another policy ends its turn (turn_budget): let it choose; and
+         * the recorder sees every turn. */
         sched_turn_used(vm, p);
         goto next_process;
     }
@@ -665,6 +669,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->policy = opt->scheduler ? opt->scheduler : &sched_rr;
     vm->turn_len = opt->quantum;
     vm->lottery_rng = opt->seed;
+    sched_update_turn_path(vm);
     if (vm->opt.boost_interval <= 0)
         vm->opt.boost_interval = DEFAULT_BOOST_INTERVAL;
     vm->next_boost = (uint64_t)vm->opt.boost_interval;
@@ -714,6 +719,7 @@ void vm_free(VM *vm)
     mbox_free_all(vm);
     sem_free_all(vm);
     free(vm->stats);
+    rec_free(vm);
     free(vm->base_dir);
     vfs_close(vm->vfs);
     vm->vfs = NULL;

@@ -1,0 +1,37 @@
+/*
+ * timeline.h - --timeline FILE (SPEC 11.4): a recorded run (kernel/record.h) written as a
+ * picture or as data, chosen by the file's extension.
+ *
+ *   .json  the data itself: the --stats numbers, then the run (exact, or in spans)
+ *   .svg   a Gantt chart: a row per process, a time axis in instructions, a legend
+ *   .html  the chart in a page that zooms, pans and names what is under the pointer
+ *   .txt   the chart in text, at most 100 columns wide
+ *
+ * Each format has its own file (timeline_json.c, ...); they read the recording only.
+ */
+#ifndef MVM_TIMELINE_H
+#define MVM_TIMELINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../kernel/record.h"
+
+/* The writer for path's extension, or NULL when it has none of the four. */
+typedef int (*TimelineWriter)(FILE *f, const VM *vm);
+TimelineWriter timeline_writer_for(const char *path);
+/* Lower-case state names ("ready", "paused", "sleeping", "ended"), as the formats show them. */
+extern const char *const timeline_state_name[PROC_STATE_COUNT];
+/* "svg, html, json or txt", for messages. */
+extern const char timeline_formats[];
+
+/* Write vm's recording (rec_finish done) to path, replacing it atomically. Returns 0 or
+ * an errno value. */
+int timeline_write(const VM *vm, const char *path);
+
+int timeline_json(FILE *f, const VM *vm);
+int timeline_svg(FILE *f, const VM *vm);
+int timeline_html(FILE *f, const VM *vm);
+int timeline_txt(FILE *f, const VM *vm);
+
+#endif
