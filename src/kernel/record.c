@@ -14,6 +14,11 @@ const char *const rec_mark_name[MARK_KIND_COUNT] = {
     [MARK_SIGNAL] = "signal", [MARK_WOULDBLOCK] = "wouldblock",
 };
 
+const char *const rec_state_name[PROC_STATE_COUNT] = {
+    [PROC_READY] = "ready", [PROC_PAUSED] = "paused", [PROC_SLEEPING] = "sleeping",
+    [PROC_EXITED] = "ended",
+};
+
 /* ---------------------------------------------------------------- small tools */
 
 /* Make room for one more element of size `size` in *arr (count n, capacity *cap). */
@@ -372,7 +377,7 @@ int rec_start(VM *vm, bool timeline)
         RecProc *rp = vm->stats[i].pid > 0 ? row(r, vm->stats[i].pid) : NULL;
         if (!rp)
             continue;
-        *rp = (RecProc){ .created = REC_NONE, .first_run = REC_NONE, .ended = REC_NONE,
+        *rp = (RecProc){ .created = REC_EARLIER, .first_run = REC_EARLIER, .ended = REC_EARLIER,
                          .ready_at = REC_NONE, .instructions = vm->stats[i].icount,
                          .state = PROC_EXITED, .known = true };
     }
@@ -384,8 +389,11 @@ int rec_start(VM *vm, bool timeline)
         RecProc *rp = known_row(r, p->pid);
         if (!rp)
             continue;
-        if (vm->steps > 0)
-            rp->created = REC_NONE;   /* created before the snapshot this run resumed */
+        if (vm->steps > 0) {   /* made before the snapshot this run resumed */
+            rp->created = REC_EARLIER;
+            if (p->icount > 0)
+                rp->first_run = REC_EARLIER;
+        }
         if (p->state != PROC_READY)
             rec_state_changed(vm, p);
     }

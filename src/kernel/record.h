@@ -28,12 +28,15 @@
 
 #define REC_EXACT_MAX 100000   /* stretches held exactly (SPEC 11.4) */
 #define REC_SPANS     2000     /* spans at most, once aggregated */
-#define REC_NONE      UINT64_MAX   /* a time that has not happened (or is before a resume) */
+#define REC_NONE      UINT64_MAX       /* a time that has not come */
+#define REC_EARLIER   (UINT64_MAX - 1) /* a time before recording began (a resumed run) */
 
 /* Marks: ticks on a chart. */
 typedef enum RecMarkKind { MARK_FORK, MARK_SPAWN, MARK_EXIT, MARK_SIGNAL, MARK_WOULDBLOCK,
                            MARK_KIND_COUNT } RecMarkKind;
 extern const char *const rec_mark_name[MARK_KIND_COUNT];   /* "fork", "spawn", ... */
+/* States as reports name them: "ready", "paused", "sleeping", "ended". */
+extern const char *const rec_state_name[PROC_STATE_COUNT];
 
 /* One running stretch: pid ran [start, start + len) from source line `line`. */
 typedef struct RecStretch { uint64_t start, len; uint32_t pid, line; } RecStretch;

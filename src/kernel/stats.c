@@ -32,6 +32,8 @@ static bool column_shown(const VM *vm, Column c)
     return (c != COL_NICE || vm->policy->uses_nice) && (c != COL_QUEUE || vm->policy->uses_queues);
 }
 
+static bool unknown(uint64_t t) { return t == REC_NONE || t == REC_EARLIER; }
+
 /* Column c of row rp as a number; false when it has none (a time before a resume, or
  * one that has not come: a live process has not ended). */
 static bool column_value(const RecProc *rp, size_t i, Column c, int64_t *v)
@@ -46,16 +48,15 @@ static bool column_value(const RecProc *rp, size_t i, Column c, int64_t *v)
     case COL_CREATED:      u = rp->created; break;
     case COL_FIRST_RUN:    u = rp->first_run; break;
     case COL_ENDED:        u = rp->ended; break;
-    case COL_TURNAROUND:   u = rp->ended == REC_NONE || rp->created == REC_NONE ? REC_NONE
-                                                                                : rp->ended - rp->created;
+    case COL_TURNAROUND:   u = unknown(rp->ended) || unknown(rp->created) ? REC_NONE : rp->ended - rp->created;
                            break;
-    case COL_RESPONSE:     u = rp->first_run == REC_NONE || rp->created == REC_NONE ? REC_NONE
-                                                                                    : rp->first_run - rp->created;
+    case COL_RESPONSE:     u = unknown(rp->first_run) || unknown(rp->created) ? REC_NONE
+                                                                              : rp->first_run - rp->created;
                            break;
-    case COL_WAITING:      u = rp->created == REC_NONE ? REC_NONE : rp->waiting; break;
+    case COL_WAITING:      u = unknown(rp->created) ? REC_NONE : rp->waiting; break;
     default:               return false;
     }
-    if (u == REC_NONE)
+    if (unknown(u))
         return false;
     *v = (int64_t)u;
     return true;
@@ -139,10 +140,10 @@ static cJSON *process_json(const VM *vm, const Recorder *r, size_t i)
         else
             cJSON_AddNullToObject(o, column_key[c]);
     }
-    if (o && rp->state == PROC_EXITED && rp->ended != REC_NONE)
+    if (o && rp->state == PROC_EXITED && !unknown(rp->ended))
         cJSON_AddNumberToObject(o, "exit_code", (double)rp->exit_code);
     if (o)
-        cJSON_AddStringToObject(o, "state", rp->state == PROC_EXITED ? "ended" : proc_state_name[rp->state]);
+        cJSON_AddStringToObject(o, "state", rec_state_name[rp->state]);
     return o;
 }
 

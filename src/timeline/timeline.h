@@ -20,8 +20,6 @@
 /* The writer for path's extension, or NULL when it has none of the four. */
 typedef int (*TimelineWriter)(FILE *f, const VM *vm);
 TimelineWriter timeline_writer_for(const char *path);
-/* Lower-case state names ("ready", "paused", "sleeping", "ended"), as the formats show them. */
-extern const char *const timeline_state_name[PROC_STATE_COUNT];
 /* "svg, html, json or txt", for messages. */
 extern const char timeline_formats[];
 

@@ -15,11 +15,6 @@
 
 #include "timeline.h"
 
-const char *const timeline_state_name[PROC_STATE_COUNT] = {
-    [PROC_READY] = "ready", [PROC_PAUSED] = "paused", [PROC_SLEEPING] = "sleeping",
-    [PROC_EXITED] = "ended",
-};
-
 static cJSON *tuple(double a, double b, double c)
 {
     cJSON *t = cJSON_CreateArray();
@@ -51,7 +46,7 @@ static void add_exact(cJSON *o, const Recorder *r)
         if (!known(r, x->pid))
             continue;
         cJSON *t = tuple(x->pid, (double)x->at, 0);
-        cJSON_ReplaceItemInArray(t, 2, cJSON_CreateString(timeline_state_name[x->state]));
+        cJSON_ReplaceItemInArray(t, 2, cJSON_CreateString(rec_state_name[x->state]));
         cJSON_AddItemToArray(c, t);
     }
     cJSON *m = cJSON_AddArrayToObject(o, "marks");
@@ -73,7 +68,7 @@ static void add_spans(cJSON *o, const Recorder *r)
     cJSON_AddNumberToObject(o, "spans", (double)((r->end + width - 1) / width));
     cJSON *bits = cJSON_AddObjectToObject(o, "seen_bits");
     for (int s = 0; s < PROC_STATE_COUNT; s++)
-        cJSON_AddNumberToObject(bits, timeline_state_name[s], SEEN_STATE(s));
+        cJSON_AddNumberToObject(bits, rec_state_name[s], SEEN_STATE(s));
     for (int k = 0; k < MARK_KIND_COUNT; k++)
         cJSON_AddNumberToObject(bits, rec_mark_name[k], SEEN_MARK(k));
     cJSON *cells = cJSON_AddArrayToObject(o, "cells");
