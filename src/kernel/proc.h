@@ -63,6 +63,8 @@ typedef struct Proc {
     uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
     uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging); next
                                    to the registers, which the runner has just used */
+    int64_t   pid;              /* here too, for the same reason: a recorder reads it at
+                                   every switch (kernel/record.h) */
 
     /* Machine state: read and written by every instruction while running. */
     int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */
@@ -79,7 +81,6 @@ typedef struct Proc {
     Memory    mem;
 
     /* Kernel state: written only by the kernel (proc.c, sched.c, signal.c, sys_*.c). */
-    int64_t   pid;
     ProcState state;
     int64_t   exit_code;        /* EXITED: the code wait returns */
     uint32_t  handling;         /* bit s: a handler for s is running */

@@ -96,6 +96,7 @@ static void widen_spans(Recorder *r)
     r->shift++;
     for (size_t i = 0; i < r->nprocs; i++) {
         RecProc *rp = &r->procs[i];
+        rp->pend_span >>= 1;
         if (!rp->nspans)
             continue;
         /* Cell k moves to cell `to` <= k; every cell is emptied before any moves in. */
@@ -141,10 +142,9 @@ static bool cell_ready(Recorder *r, RecProc *rp, uint64_t t, uint32_t *k)
         rp->seen = seen;
         rp->spans_cap = c;
     }
-    if (need > rp->nspans) {
-        memset(rp->ran + rp->nspans, 0, (need - rp->nspans) * sizeof *rp->ran);
-        memset(rp->seen + rp->nspans, 0, (need - rp->nspans) * sizeof *rp->seen);
-        rp->nspans = need;
+    for (; rp->nspans < need; rp->nspans++) {   /* (usually one new cell: no memset) */
+        rp->ran[rp->nspans] = 0;
+        rp->seen[rp->nspans] = 0;
     }
     *k = g - rp->first_span;
     return true;
@@ -153,6 +153,12 @@ static bool cell_ready(Recorder *r, RecProc *rp, uint64_t t, uint32_t *k)
 /* rp ran [a, b): credit each span it covers with its part. */
 static void spans_add_run(Recorder *r, RecProc *rp, uint64_t a, uint64_t b)
 {
+    uint64_t g = span_of(r, a);
+    if (g == span_of(r, b - 1) && g >= rp->first_span && g - rp->first_span < rp->nspans) {
+        rp->ran[g - rp->first_span] += b - a;   /* the usual case: a short stretch in a cell
+                                                    the process already has */
+        return;
+    }
     uint32_t k;
     if (b <= a || !cell_ready(r, rp, b - 1, &k))
         return;
@@ -161,9 +167,9 @@ static void spans_add_run(Recorder *r, RecProc *rp, uint64_t a, uint64_t b)
         uint64_t end = ((t >> r->shift) + 1) << r->shift;
         if (end > b)
             end = b;
-        uint64_t g = span_of(r, t);
-        if (g >= rp->first_span)
-            rp->ran[g - rp->first_span] += end - t;
+        uint64_t cell = span_of(r, t);
+        if (cell >= rp->first_span)
+            rp->ran[cell - rp->first_span] += end - t;
         t = end;
     }
 }
@@ -182,12 +188,11 @@ static void spans_mark(Recorder *r, RecProc *rp, uint64_t a, uint64_t b, uint16_
 
 /* ---------------------------------------------------------------- exact lists */
 
-static void add_stretch(Recorder *r, uint32_t pid, uint64_t a, uint64_t b, uint32_t line);
-
-/* Turn the exact lists into spans: the run has outgrown REC_EXACT_MAX stretches. */
-static void aggregate(Recorder *r, uint64_t now)
+/* The exact lists, replayed into spans wide enough for a run `now` long; then freed. */
+static void spans_from_lists(Recorder *r, uint64_t now)
 {
     r->aggregated = true;
+    r->counts_only = true;
     r->shift = 0;
     while ((now >> r->shift) >= REC_SPANS / 2)
         r->shift++;
@@ -228,13 +233,19 @@ static void aggregate(Recorder *r, uint64_t now)
     r->nstretches = r->nchanges = r->nmarks = 0;
 }
 
-static void add_stretch(Recorder *r, uint32_t pid, uint64_t a, uint64_t b, uint32_t line)
+static void aggregate(VM *vm, Recorder *r, uint64_t now);
+static void spans_stretch(Recorder *r, RecProc *rp, uint64_t a, uint64_t b);
+
+static void add_stretch(VM *vm, Recorder *r, uint32_t pid, uint64_t a, uint64_t b, uint32_t line)
 {
     if (b <= a || !r->timeline)
         return;
-    if (!r->aggregated && r->nstretches == REC_EXACT_MAX)
-        aggregate(r, b);
     if (r->aggregated) {
+        spans_stretch(r, &r->procs[pid - 1], a, b);
+        return;
+    }
+    if (r->nstretches == REC_EXACT_MAX) {
+        aggregate(vm, r, b);
         spans_add_run(r, &r->procs[pid - 1], a, b);
         return;
     }
@@ -260,20 +271,48 @@ static void add_change(Recorder *r, RecProc *rp, uint32_t pid, uint64_t at, uint
     r->changes[r->nchanges++] = (RecChange){ at, pid, to };
 }
 
-/* ---------------------------------------------------------------- the running process */
+/* ---------------------------------------------------------------- stretches in spans */
 
-/* The process with the core gives it up at `now`. */
-static void close_stretch(VM *vm, Recorder *r, uint64_t now)
+/*
+ * In spans a switch must cost next to nothing: the stretch that just ended is added to
+ * its process's `pend`, a count for span pend_span kept beside the counters every switch
+ * touches anyway, and reaches the (colder) cells only when the process runs in another
+ * span (flush). A stretch that crosses a span's end goes to the cells at once.
+ */
+static void flush(Recorder *r, RecProc *rp)
 {
-    if (!r->running)
+    uint32_t k = rp->pend_span - rp->first_span;
+    if (!rp->pend)
         return;
-    RecProc *rp = known_row(r, r->running);
-    if (rp) {
-        add_stretch(r, r->running, r->run_from, now, r->run_line);
-        if (rp->state == PROC_READY)
-            rp->ready_at = now;   /* back in the queue: waiting again */
+    if (rp->pend_span >= rp->first_span && k < rp->nspans)
+        rp->ran[k] += rp->pend;
+    else if (cell_ready(r, rp, (uint64_t)rp->pend_span << r->shift, &k))
+        rp->ran[k] += rp->pend;
+    rp->pend = 0;
+}
+
+/* rp ran [a, b) (in spans). */
+static void spans_stretch(Recorder *r, RecProc *rp, uint64_t a, uint64_t b)
+{
+    uint64_t s = span_of(r, a);
+    if (b <= a)
+        return;
+    if (s != rp->pend_span)
+        flush(r, rp);
+    if (span_of(r, b - 1) != s) {
+        spans_add_run(r, rp, a, b);
+        return;
     }
-    r->running = 0;
+    rp->pend_span = s;
+    rp->pend += b - a;
+}
+
+/* Turn the exact lists into spans: the run has outgrown REC_EXACT_MAX stretches. */
+static void aggregate(VM *vm, Recorder *r, uint64_t now)
+{
+    (void)vm;
+    spans_from_lists(r, now);
+    r->counts_only = true;
 }
 
 /* ---------------------------------------------------------------- hooks */
@@ -287,9 +326,9 @@ void rec_created(VM *vm, Proc *p)
         return;
     }
     *rp = (RecProc){
-        .name = name_of(r, p), .parent = p->parent ? p->parent->pid : 0,
-        .created = vm->steps, .first_run = REC_NONE, .ended = REC_NONE,
-        .ready_at = vm->steps, .state_at = vm->steps, .exit_code = 0,
+        .first_run = REC_NONE, .name = name_of(r, p), .parent = p->parent ? p->parent->pid : 0,
+        .created = vm->steps, .ended = REC_NONE, .ready_since = vm->steps,
+        .icount0 = p->icount, .state_at = vm->steps,
         .nice = p->nice, .level = p->level, .state = PROC_READY, .known = true,
     };
     add_change(r, rp, (uint32_t)p->pid, vm->steps, PROC_READY, PROC_READY);
@@ -302,24 +341,48 @@ void rec_discarded(VM *vm, Proc *p)
         rp->known = false;   /* (entries of the exact lists naming it are skipped) */
 }
 
+/* The stretch of the running process ends now (it is exact lists only that keep them). */
+static void end_stretch(VM *vm, Recorder *r)
+{
+    if (r->running)
+        add_stretch(vm, r, r->running, r->run_from, vm->steps, r->run_line);
+    r->running = 0;
+}
+
 void rec_dispatched(VM *vm, Proc *p)
 {
     Recorder *r = vm->rec;
     if (r->running == (uint32_t)p->pid)
         return;   /* it kept the core: the same stretch goes on */
-    close_stretch(vm, r, vm->steps);
+    end_stretch(vm, r);
     RecProc *rp = known_row(r, p->pid);
     if (!rp)
         return;
     rp->turns++;
     if (rp->first_run == REC_NONE)
         rp->first_run = vm->steps;
-    if (rp->ready_at != REC_NONE)
-        rp->waiting += vm->steps - rp->ready_at;
-    rp->ready_at = REC_NONE;
     r->running = (uint32_t)p->pid;
     r->run_from = vm->steps;
-    r->run_line = proc_line(p, p->pc);
+    if (r->timeline && !r->aggregated)
+        r->run_line = proc_line(p, p->pc);   /* (only exact stretches keep their line) */
+}
+
+/* What p's row learns when it ends, or when the recording does. */
+static void settle(Recorder *r, RecProc *rp, const Proc *p, uint64_t now)
+{
+    if (rp->state == PROC_READY)
+        rp->ready_time += now - rp->ready_since;
+    rp->ready_since = now;
+    /* Every instruction of a process runs while it is ready: the rest of its time in the
+     * ready state went to the others. */
+    rp->instructions = p->icount;
+    uint64_t own = p->icount - rp->icount0;
+    rp->waiting = rp->ready_time > own ? rp->ready_time - own : 0;
+    rp->nice = p->nice;
+    rp->level = p->level;
+    rp->name = name_of(r, p);   /* the program it ran last (exec may have changed it) */
+    if (r->aggregated && r->timeline)
+        flush(r, rp);
 }
 
 void rec_state_changed(VM *vm, Proc *p)
@@ -329,21 +392,19 @@ void rec_state_changed(VM *vm, Proc *p)
     if (!rp || rp->state == p->state)
         return;
     if (r->running == (uint32_t)p->pid && p->state != PROC_READY)
-        close_stretch(vm, r, vm->steps);
-    if (rp->state == PROC_READY && rp->ready_at != REC_NONE)
-        rp->waiting += vm->steps - rp->ready_at;   /* it left the queue without the core */
-    rp->ready_at = p->state == PROC_READY ? vm->steps : REC_NONE;
+        end_stretch(vm, r);
+    if (rp->state == PROC_READY)
+        rp->ready_time += vm->steps - rp->ready_since;
+    rp->ready_since = vm->steps;
     add_change(r, rp, (uint32_t)p->pid, vm->steps, rp->state, (uint8_t)p->state);
+    if (p->state == PROC_EXITED) {
+        rp->state = (uint8_t)p->state;
+        settle(r, rp, p, vm->steps);
+        rp->ended = vm->steps;
+        rp->exit_code = p->exit_code;
+    }
     rp->state = (uint8_t)p->state;
     rp->state_at = vm->steps;
-    if (p->state == PROC_EXITED) {
-        rp->ended = vm->steps;
-        rp->instructions = p->icount;
-        rp->exit_code = p->exit_code;
-        rp->nice = p->nice;
-        rp->level = p->level;
-        rp->name = name_of(r, p);   /* the program it ran last (exec may have changed it) */
-    }
 }
 
 void rec_mark(VM *vm, Proc *p, RecMarkKind kind, int64_t arg)
@@ -371,6 +432,8 @@ int rec_start(VM *vm, bool timeline)
     if (!r)
         return -1;
     r->timeline = timeline;
+    r->counts_only = !timeline;
+    r->shift = 63;   /* (until spans are needed, every stretch "is in span 0") */
     r->begin = vm->steps;
     vm->rec = r;
     for (size_t i = 0; i < vm->nstats; i++) {   /* ended before the snapshot resumed */
@@ -378,7 +441,7 @@ int rec_start(VM *vm, bool timeline)
         if (!rp)
             continue;
         *rp = (RecProc){ .created = REC_EARLIER, .first_run = REC_EARLIER, .ended = REC_EARLIER,
-                         .ready_at = REC_NONE, .instructions = vm->stats[i].icount,
+                         .instructions = vm->stats[i].icount,
                          .state = PROC_EXITED, .known = true };
     }
     for (size_t i = 0; i < vm->ntable; i++) {
@@ -406,19 +469,13 @@ void rec_finish(VM *vm)
     Recorder *r = vm->rec;
     if (!r)
         return;
-    close_stretch(vm, r, vm->steps);
+    end_stretch(vm, r);
     for (size_t i = 0; i < vm->ntable; i++) {
         Proc *p = vm->table[i];
-        RecProc *rp = p ? known_row(r, p->pid) : NULL;
-        if (!rp || p->state == PROC_EXITED)
+        RecProc *rp = p && p->state != PROC_EXITED ? known_row(r, p->pid) : NULL;
+        if (!rp)
             continue;
-        rp->instructions = p->icount;
-        rp->nice = p->nice;
-        rp->level = p->level;
-        rp->name = name_of(r, p);
-        if (rp->ready_at != REC_NONE)
-            rp->waiting += vm->steps - rp->ready_at;   /* still waiting when the run ended */
-        rp->ready_at = REC_NONE;
+        settle(r, rp, p, vm->steps);
         if (r->aggregated && r->timeline)
             spans_mark(r, rp, rp->state_at, vm->steps, SEEN_STATE(rp->state));
     }

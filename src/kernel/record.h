@@ -53,17 +53,25 @@ typedef struct RecMark    { uint64_t at; uint32_t pid; uint8_t kind; int64_t arg
 
 /* One process, by PID - 1: its --stats row and, once aggregated, its spans. */
 typedef struct RecProc {
+    /* What every switch touches, together at the start. */
+    uint64_t turns;           /* stretches: times it got the core after another process
+                                 ran, or after it slept or was paused */
+    uint64_t first_run;       /* REC_NONE until it runs; REC_EARLIER: before a resume */
+    bool     known;           /* a row exists (PIDs of processes created before a resume
+                                 that had already ended have none) */
+    uint32_t pend_span;       /* in spans: instructions run in span pend_span, not yet */
+    uint64_t pend;            /*   added to its cell (record.c: flush) */
     uint32_t name;            /* index into Recorder.names: the program it ran last */
     int64_t  parent;          /* 0: none (PID 1, or created before a resume) */
-    uint64_t created, first_run, ended;   /* REC_NONE: not (yet), or before a resume */
-    uint64_t instructions, turns, waiting;
-    uint64_t ready_at;        /* REC_NONE, or when it last became ready without the core */
+    uint64_t created, ended;  /* REC_NONE: not (yet); REC_EARLIER: before a resume */
+    uint64_t instructions, waiting;   /* final: set when it ends, or at rec_finish */
+    uint64_t ready_since;     /* when it last entered the ready state (or recording began) */
+    uint64_t ready_time;      /* instructions executed while it was ready, its own included */
+    uint64_t icount0;         /* its Proc.icount when recording began for it */
     uint64_t state_at;        /* since when it has been in `state` (for span cells) */
     int64_t  exit_code;
     int8_t   nice;
     uint8_t  level, state;
-    bool     known;           /* a row exists (PIDs of processes created before a resume
-                                 that had already ended have none) */
     uint32_t first_span, nspans, spans_cap;   /* cells for spans first_span .. + nspans */
     uint64_t *ran;            /* instructions run in each of those spans */
     uint16_t *seen;           /* SEEN_* bits of each */
@@ -81,6 +89,8 @@ typedef struct Recorder {
     uint32_t running;         /* PID of the process with the core (0: none) */
     uint64_t run_from;        /* ... since this step */
     uint32_t run_line;        /* ... from this source line */
+    bool     counts_only;     /* no exact stretches are kept (--stats alone, or spans):
+                                 a switch only counts (rec_switch) */
 
     bool     aggregated;      /* spans instead of exact lists */
     unsigned shift;           /* span width 2^shift instructions (aggregated) */
@@ -103,6 +113,27 @@ void rec_discarded(VM *vm, Proc *p);              /* p's creation was undone: no
 void rec_dispatched(VM *vm, Proc *p);             /* p has the core from now on */
 void rec_state_changed(VM *vm, Proc *p);          /* p->state was just set */
 void rec_mark(VM *vm, Proc *p, RecMarkKind kind, int64_t arg);
+
+/* The usual switch, inline: p, which has run before, gets the core while nothing but
+ * counts is kept (no exact stretch to close, no span ending). Else rec_dispatched. */
+static inline void rec_switch(VM *vm, Proc *p)
+{
+    Recorder *r = vm->rec;
+    uint64_t i = (uint64_t)p->pid - 1, o = r->running - 1u;
+    if (r->counts_only && i < r->nprocs && o < r->nprocs && o != i) {
+        RecProc *rp = &r->procs[i], *ran = &r->procs[o];
+        uint64_t span = vm->steps >> r->shift;
+        if (rp->known && rp->first_run != REC_NONE && ran->pend_span == span &&
+            r->run_from >> r->shift == span) {
+            ran->pend += vm->steps - r->run_from;   /* the stretch that ends, in its span */
+            rp->turns++;
+            r->running = (uint32_t)p->pid;
+            r->run_from = vm->steps;
+            return;
+        }
+    }
+    rec_dispatched(vm, p);
+}
 
 /* Set p's state and tell the recorder: every state change of a process goes through here. */
 static inline void proc_enter_state(VM *vm, Proc *p, ProcState s)

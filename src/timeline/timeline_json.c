@@ -11,81 +11,78 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "timeline.h"
-
-static cJSON *tuple(double a, double b, double c)
-{
-    cJSON *t = cJSON_CreateArray();
-    cJSON_AddItemToArray(t, cJSON_CreateNumber(a));
-    cJSON_AddItemToArray(t, cJSON_CreateNumber(b));
-    cJSON_AddItemToArray(t, cJSON_CreateNumber(c));
-    return t;
-}
 
 static bool known(const Recorder *r, uint32_t pid)
 {
     return pid >= 1 && pid <= r->nprocs && r->procs[pid - 1].known;
 }
 
-static void add_exact(cJSON *o, const Recorder *r)
+/* The run's lists are written straight to f, not built as a cJSON tree: a run in spans
+ * has a cell per process and span (two million for 1,000 processes), which as a tree
+ * would take hundreds of megabytes. */
+static void write_exact(FILE *f, const Recorder *r)
 {
-    cJSON *s = cJSON_AddArrayToObject(o, "stretches");
+    const char *sep = "";
+    fputs(",\"exact\":true,\"stretches\":[", f);
     for (size_t i = 0; i < r->nstretches; i++) {
         const RecStretch *x = &r->stretches[i];
-        if (!known(r, x->pid))
-            continue;
-        cJSON *t = tuple(x->pid, (double)x->start, (double)x->len);
-        cJSON_AddItemToArray(t, cJSON_CreateNumber(x->line));
-        cJSON_AddItemToArray(s, t);
+        if (known(r, x->pid)) {
+            fprintf(f, "%s[%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu32 "]", sep, x->pid, x->start, x->len, x->line);
+            sep = ",";
+        }
     }
-    cJSON *c = cJSON_AddArrayToObject(o, "states");
+    fputs("],\"states\":[", f);
+    sep = "";
     for (size_t i = 0; i < r->nchanges; i++) {
         const RecChange *x = &r->changes[i];
-        if (!known(r, x->pid))
-            continue;
-        cJSON *t = tuple(x->pid, (double)x->at, 0);
-        cJSON_ReplaceItemInArray(t, 2, cJSON_CreateString(rec_state_name[x->state]));
-        cJSON_AddItemToArray(c, t);
+        if (known(r, x->pid)) {
+            fprintf(f, "%s[%" PRIu32 ",%" PRIu64 ",\"%s\"]", sep, x->pid, x->at, rec_state_name[x->state]);
+            sep = ",";
+        }
     }
-    cJSON *m = cJSON_AddArrayToObject(o, "marks");
+    fputs("],\"marks\":[", f);
+    sep = "";
     for (size_t i = 0; i < r->nmarks; i++) {
         const RecMark *x = &r->marks[i];
-        if (!known(r, x->pid))
-            continue;
-        cJSON *t = tuple(x->pid, (double)x->at, 0);
-        cJSON_ReplaceItemInArray(t, 2, cJSON_CreateString(rec_mark_name[x->kind]));
-        cJSON_AddItemToArray(t, cJSON_CreateNumber((double)x->arg));
-        cJSON_AddItemToArray(m, t);
+        if (known(r, x->pid)) {
+            fprintf(f, "%s[%" PRIu32 ",%" PRIu64 ",\"%s\",%" PRId64 "]", sep, x->pid, x->at,
+                    rec_mark_name[x->kind], x->arg);
+            sep = ",";
+        }
     }
+    fputc(']', f);
 }
 
-static void add_spans(cJSON *o, const Recorder *r)
+static void write_spans(FILE *f, const Recorder *r)
 {
-    cJSON_AddNumberToObject(o, "span", (double)(UINT64_C(1) << r->shift));
     uint64_t width = UINT64_C(1) << r->shift;
-    cJSON_AddNumberToObject(o, "spans", (double)((r->end + width - 1) / width));
-    cJSON *bits = cJSON_AddObjectToObject(o, "seen_bits");
+    fprintf(f, ",\"exact\":false,\"span\":%" PRIu64 ",\"spans\":%" PRIu64 ",\"seen_bits\":{", width,
+            (r->end + width - 1) / width);
     for (int s = 0; s < PROC_STATE_COUNT; s++)
-        cJSON_AddNumberToObject(bits, rec_state_name[s], SEEN_STATE(s));
+        fprintf(f, "\"%s\":%u,", rec_state_name[s], SEEN_STATE(s));
     for (int k = 0; k < MARK_KIND_COUNT; k++)
-        cJSON_AddNumberToObject(bits, rec_mark_name[k], SEEN_MARK(k));
-    cJSON *cells = cJSON_AddArrayToObject(o, "cells");
+        fprintf(f, "\"%s\":%u%s", rec_mark_name[k], SEEN_MARK(k), k + 1 < MARK_KIND_COUNT ? "," : "");
+    fputs("},\"cells\":[", f);
+    const char *sep = "";
     for (size_t i = 0; i < r->nprocs; i++) {
         const RecProc *rp = &r->procs[i];
         if (!rp->known || !rp->nspans)
             continue;
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddNumberToObject(c, "pid", (double)rec_pid(i));
-        cJSON_AddNumberToObject(c, "first", rp->first_span);
-        cJSON *ran = cJSON_AddArrayToObject(c, "ran"), *seen = cJSON_AddArrayToObject(c, "seen");
-        for (uint32_t k = 0; k < rp->nspans; k++) {
-            cJSON_AddItemToArray(ran, cJSON_CreateNumber((double)rp->ran[k]));
-            cJSON_AddItemToArray(seen, cJSON_CreateNumber(rp->seen[k]));
-        }
-        cJSON_AddItemToArray(cells, c);
+        fprintf(f, "%s{\"pid\":%" PRId64 ",\"first\":%" PRIu32 ",\"ran\":[", sep, rec_pid(i), rp->first_span);
+        for (uint32_t k = 0; k < rp->nspans; k++)
+            fprintf(f, k ? ",%" PRIu64 : "%" PRIu64, rp->ran[k]);
+        fputs("],\"seen\":[", f);
+        for (uint32_t k = 0; k < rp->nspans; k++)
+            fprintf(f, k ? ",%u" : "%u", rp->seen[k]);
+        fputs("]}", f);
+        sep = ",";
     }
+    fputc(']', f);
 }
 
 int timeline_json(FILE *f, const VM *vm)
@@ -94,18 +91,19 @@ int timeline_json(FILE *f, const VM *vm)
     cJSON *o = rec_stats_json(vm);
     if (!o)
         return ENOMEM;
-    cJSON_AddBoolToObject(o, "exact", !r->aggregated);
-    if (r->aggregated)
-        add_spans(o, r);
-    else
-        add_exact(o, r);
     if (r->out_of_memory)
         cJSON_AddBoolToObject(o, "incomplete", true);
-    char *text = cJSON_PrintUnformatted(o);
+    char *head = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    if (!text)
+    if (!head)
         return ENOMEM;
-    int e = fputs(text, f) < 0 || fputc('\n', f) < 0 ? EIO : 0;
-    free(text);
-    return e;
+    head[strlen(head) - 1] = 0;   /* the object goes on: drop its closing brace */
+    fputs(head, f);
+    free(head);
+    if (r->aggregated)
+        write_spans(f, r);
+    else
+        write_exact(f, r);
+    fputs("}\n", f);
+    return ferror(f) ? EIO : 0;
 }

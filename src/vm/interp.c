@@ -129,7 +129,7 @@ static Proc *pick_next(VM *vm)
         vm->resume_turn = false;
         vm->resched = false;
         if (unlikely(vm->rec != NULL))
-            rec_dispatched(vm, p);
+            rec_switch(vm, p);
         return p;
     }
 }
@@ -572,10 +572,15 @@ check:
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
     if (unlikely(!vm->plain_rr)) {
-        /* Every budget of another policy ends its turn (turn_budget): let it choose; and
-         * the recorder sees every turn. */
-        sched_turn_used(vm, p);
-        goto next_process;
+        if (vm->policy != &sched_rr) {
+            /* Every budget of another policy ends its turn (turn_budget): let it choose. */
+            sched_turn_used(vm, p);
+            goto next_process;
+        }
+        /* Round-robin with a recorder: tell it of the switch below (pick_next tells it
+         * of the others). */
+        if (p->next != p && !p->next->pending)
+            rec_switch(vm, p->next);
     }
     if (likely(p->next != p)) {
         Proc *n = p->next;
