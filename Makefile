@@ -44,10 +44,11 @@ LDLIBS  := -lcjson -Wl,-Bstatic -lsqlite3 -ledit -ltinfo -lbsd -lmd -Wl,-Bdynami
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 # libclang-rt-dev: the sanitizer and libFuzzer runtimes (clang only recommends them);
 # libncurses-dev, libbsd-dev, libmd-dev: the static libraries libedit.a needs.
-# librsvg2-bin: rsvg-convert proves a timeline SVG draws; python3-jsonschema checks
-# --stats-json against docs/stats.schema.json.
+# libxml2-utils (xmllint), librsvg2-bin (rsvg-convert): tests/run-timeline.sh checks that
+# the .svg timeline is well-formed and renders; python3-jsonschema: tests/run-stats.sh
+# checks --stats-json against docs/stats.schema.json.
 DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev libncurses-dev libbsd-dev \
-             libmd-dev clang libclang-rt-dev librsvg2-bin python3-jsonschema
+             libmd-dev clang libclang-rt-dev libxml2-utils librsvg2-bin python3-jsonschema
 DEPS_STAMP := build/.deps-ok
 
 SRC_DIRS := src/host src/asm src/vm src/kernel src/vfs src/stdlib src/debug src/timeline src/cli

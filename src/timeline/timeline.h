@@ -7,7 +7,8 @@
  *   .html  the chart in a page that zooms, pans and names what is under the pointer
  *   .txt   the chart in text, at most 100 columns wide
  *
- * Each format has its own file (timeline_json.c, ...); they read the recording only.
+ * Each format has its own file (timeline_json.c, ...); they read the recording only. The
+ * two pictures share their layout, built once in chart.c.
  */
 #ifndef MVM_TIMELINE_H
 #define MVM_TIMELINE_H
@@ -16,6 +17,7 @@
 #include <stdio.h>
 
 #include "../kernel/record.h"
+#include "chart.h"
 
 /* The writer for path's extension, or NULL when it has none of the four. */
 typedef int (*TimelineWriter)(FILE *f, const VM *vm);
@@ -31,5 +33,9 @@ int timeline_json(FILE *f, const VM *vm);
 int timeline_svg(FILE *f, const VM *vm);
 int timeline_html(FILE *f, const VM *vm);
 int timeline_txt(FILE *f, const VM *vm);
+
+/* The <svg> element of chart c alone (no XML declaration): the .svg file's body, and what
+ * the .html page embeds. Returns 0 or EIO. */
+int timeline_svg_chart(FILE *f, const Chart *c);
 
 #endif

@@ -115,6 +115,23 @@ static char symbol(const Slices *s, int k, uint64_t width)
     return ' ';
 }
 
+/* Print text in lines of at most TXT_WIDTH columns, broken after a comma where one is in
+ * reach (a title with big numbers, or spans, can be longer); later lines are indented. */
+static void put_wrapped(FILE *f, const char *text)
+{
+    for (size_t limit = TXT_WIDTH; strlen(text) > limit; limit = TXT_WIDTH - 2) {
+        const char *cut = text + limit;   /* no comma in reach: break anywhere */
+        for (const char *q = text + limit; q > text; q--)
+            if (q[-1] == ',' && q[0] == ' ') {
+                cut = q;
+                break;
+            }
+        fprintf(f, "%.*s\n  ", (int)(cut - text), text);
+        text = *cut == ' ' ? cut + 1 : cut;
+    }
+    fprintf(f, "%s\n", text);
+}
+
 int timeline_txt(FILE *f, const VM *vm)
 {
     const Recorder *r = vm->rec;
@@ -126,10 +143,12 @@ int timeline_txt(FILE *f, const VM *vm)
         return ENOMEM;
     fill(r, rows, begin, width);
 
-    fprintf(f, "timeline: %s, quantum %" PRId64 ", instructions %" PRIu64 " to %" PRIu64
-               ", one column = %" PRIu64 " instruction%s%s\n",
-            vm->policy->name, vm->opt.quantum, r->begin, r->end, width, width == 1 ? "" : "s",
-            r->aggregated ? " (recorded in spans)" : "");
+    char title[256];
+    snprintf(title, sizeof title, "timeline: %s, quantum %" PRId64 ", instructions %" PRIu64 " to %" PRIu64
+             ", one column = %" PRIu64 " instruction%s%s",
+             vm->policy->name, vm->opt.quantum, r->begin, r->end, width, width == 1 ? "" : "s",
+             r->aggregated ? " (recorded in spans)" : "");
+    put_wrapped(f, title);
     for (size_t j = 0; j < r->nprocs; j++) {
         if (!r->procs[j].known)
             continue;
