@@ -59,8 +59,9 @@ static const char help_text[] =
     "  mem A B [PID]         the words A..B\n"
     "  stack [PID]           the data stack, bottom first\n"
     "  bt [PID]              the call stack: calls, library calls, signal handlers\n"
-    "  ps                    every process\n"
+    "  ps                    every process: state, nice, mlfq queue, line, pending signals\n"
     "  mailboxes             every mailbox and what is queued in it\n"
+    "  sems                  every live semaphore and its value\n"
     "  where                 the source around the next instruction\n"
     "  json VIEW ...         any view above (regs, ps, bt, ...) as JSON\n"
     "  help, quit (q)        Enter repeats the last command\n";
@@ -134,6 +135,8 @@ static cJSON *make_view(Session *s, char **w, int n, char *msg, size_t len)
         return dbg_view_ps(s->e);
     if (strcmp(c, "mailboxes") == 0)
         return dbg_view_mailboxes(s->e);
+    if (strcmp(c, "sems") == 0)
+        return dbg_view_sems(s->e);
     if (strcmp(c, "where") == 0)
         return dbg_view_where(s->e, 3);
     if (strcmp(c, "info") == 0 && n > 1 && strcmp(w[1], "breaks") == 0)

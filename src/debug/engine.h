@@ -108,6 +108,7 @@ cJSON *dbg_view_stack(DbgEngine *e, int64_t pid, char *msg, size_t msglen);
 cJSON *dbg_view_bt(DbgEngine *e, int64_t pid, char *msg, size_t msglen);
 cJSON *dbg_view_ps(DbgEngine *e);
 cJSON *dbg_view_mailboxes(DbgEngine *e);
+cJSON *dbg_view_sems(DbgEngine *e);        /* the live semaphores, by increasing id */
 cJSON *dbg_view_where(DbgEngine *e, int context);
 cJSON *dbg_view_breaks(DbgEngine *e);
 cJSON *dbg_view_stop(const DbgStop *stop);

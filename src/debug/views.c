@@ -1,6 +1,6 @@
 /*
  * views.c - what the debugger shows: registers, memory, stacks, call stacks, processes,
- * mailboxes, source, stops (engine.h).
+ * mailboxes, semaphores, source, stops (engine.h).
  *
  * Each view is built once, as a cJSON object with a "view" member naming it, from the
  * machine as it stands; dbg_print_view turns any of them into text. So the command line
@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "../kernel/mailbox.h"
+#include "../kernel/sched.h"
+#include "../kernel/semaphore.h"
 #include "../vm/memory.h"
 
 
@@ -233,7 +235,11 @@ cJSON *dbg_view_ps(DbgEngine *e)
 {
     VM *vm = dbg_machine(e);
     Proc *next = dbg_next_process(e);
+    /* Queue levels mean something only under mlfq (SPEC 11.1); nice under every policy
+     * (setPriority sets it and fork inherits it whatever the policy). */
+    bool levels = vm->policy == &sched_mlfq;
     cJSON *v = new_view("ps"), *list = cJSON_CreateArray();
+    cJSON_AddStringToObject(v, "scheduler", vm->policy->name);
     for (size_t i = 0; i < vm->ntable; i++) {
         Proc *p = vm->table[i];
         if (!p)
@@ -242,8 +248,9 @@ cJSON *dbg_view_ps(DbgEngine *e)
         cJSON_AddNumberToObject(o, "pid", (double)p->pid);
         cJSON_AddNumberToObject(o, "parent", p->parent ? (double)p->parent->pid : 0);
         cJSON_AddStringToObject(o, "state", proc_state_name[p->state]);
-        /* Every process has the default nice until setPriority exists (SPEC 11). */
-        cJSON_AddNumberToObject(o, "nice", 0);
+        cJSON_AddNumberToObject(o, "nice", p->nice);
+        if (levels && p->state != PROC_EXITED)   /* a zombie is in no queue */
+            cJSON_AddNumberToObject(o, "queue", p->level);
         cJSON_AddBoolToObject(o, "next", p == next);
         if (p->prog) {
             cJSON_AddStringToObject(o, "program", p->prog->path);
@@ -282,6 +289,23 @@ cJSON *dbg_view_mailboxes(DbgEngine *e)
         cJSON_AddItemToArray(list, o);
     }
     cJSON_AddItemToObject(v, "mailboxes", list);
+    return v;
+}
+
+cJSON *dbg_view_sems(DbgEngine *e)
+{
+    VM *vm = dbg_machine(e);
+    cJSON *v = new_view("sems"), *list = cJSON_CreateArray();
+    for (size_t i = 0; i < vm->nsems; i++) {   /* increasing ids; closed ones are holes */
+        const Semaphore *s = &vm->sems[i];
+        if (s->value == SEM_CLOSED)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "id", (double)s->id);
+        cJSON_AddItemToObject(o, "value", word_value(s->value));
+        cJSON_AddItemToArray(list, o);
+    }
+    cJSON_AddItemToObject(v, "semaphores", list);
     return v;
 }
 
@@ -421,14 +445,21 @@ static void print_bt(const cJSON *v, FILE *f)
     }
 }
 
+/* The QUEUE column is there only under mlfq, so the other policies' tables keep the
+ * columns they always had. */
 static void print_ps(const cJSON *v, FILE *f)
 {
     const cJSON *p, *s;
-    fprintf(f, "  PID PARENT STATE     NICE INSTRUCTIONS LINE  PROGRAM  PENDING\n");
+    bool levels = strcmp(str(v, "scheduler"), "mlfq") == 0;
+    fprintf(f, "  PID PARENT STATE     NICE %sINSTRUCTIONS LINE  PROGRAM  PENDING\n", levels ? "QUEUE " : "");
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(v, "processes")) {
-        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %4" PRId64 " %12" PRId64 " %-5" PRId64 " %s",
-                cJSON_IsTrue(cJSON_GetObjectItem(p, "next")) ? '>' : ' ', num(p, "pid"), num(p, "parent"),
-                str(p, "state"), num(p, "nice"), num(p, "instructions"), num(p, "line"),
+        fprintf(f, "%c%4" PRId64 " %6" PRId64 " %-9s %4" PRId64 " ", cJSON_IsTrue(cJSON_GetObjectItem(p, "next")) ? '>' : ' ',
+                num(p, "pid"), num(p, "parent"), str(p, "state"), num(p, "nice"));
+        if (levels && has(p, "queue"))
+            fprintf(f, "%5" PRId64 " ", num(p, "queue"));
+        else if (levels)
+            fprintf(f, "%5s ", "-");
+        fprintf(f, "%12" PRId64 " %-5" PRId64 " %s", num(p, "instructions"), num(p, "line"),
                 *str(p, "program") ? str(p, "program") : "-");
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(p, "pending"))
             fprintf(f, " %s", s->valuestring);
@@ -452,6 +483,17 @@ static void print_mailboxes(const cJSON *v, FILE *f)
         }
         fputc('\n', f);
     }
+}
+
+static void print_sems(const cJSON *v, FILE *f)
+{
+    const cJSON *s;
+    if (cJSON_GetArraySize(cJSON_GetObjectItem(v, "semaphores")) == 0) {
+        fprintf(f, "no semaphores\n");
+        return;
+    }
+    cJSON_ArrayForEach(s, cJSON_GetObjectItem(v, "semaphores"))
+        fprintf(f, "semaphore %" PRId64 ": value %s\n", num(s, "id"), str(s, "value"));
 }
 
 static void print_where(const cJSON *v, FILE *f)
@@ -530,6 +572,8 @@ void dbg_print_view(const cJSON *v, FILE *f)
         if (cJSON_GetArraySize(cJSON_GetObjectItem(v, "mailboxes")) == 0)
             fprintf(f, "no mailboxes\n");
         print_mailboxes(v, f);
+    } else if (strcmp(name, "sems") == 0) {
+        print_sems(v, f);
     } else if (strcmp(name, "where") == 0) {
         print_where(v, f);
     } else if (strcmp(name, "breaks") == 0) {
