@@ -23,15 +23,20 @@ static int end_of(const Mailbox *m, int64_t pid)
     return m->pid[0] == pid ? 0 : m->pid[1] == pid ? 1 : -1;
 }
 
-static Mailbox *open_between(VM *vm, int64_t a, int64_t b)
+/* The mailbox joining a and b that is not unlinked, or NULL; `ended_ok`: also one whose
+ * ends have ended (they are never used again by them, but are still the link). */
+static Mailbox *between(VM *vm, int64_t a, int64_t b, bool ended_ok)
 {
     for (uint64_t i = 0; i < vm->nmailboxes; i++) {
         Mailbox *m = vm->mailboxes[i];
-        if (m && !m->closed && !m->ended[0] && !m->ended[1] && end_of(m, a) >= 0 && end_of(m, b) >= 0)
+        if (m && !m->closed && (ended_ok || (!m->ended[0] && !m->ended[1])) && end_of(m, a) >= 0 &&
+            end_of(m, b) >= 0)
             return m;
     }
     return NULL;
 }
+
+static Mailbox *open_between(VM *vm, int64_t a, int64_t b) { return between(vm, a, b, false); }
 
 bool mbox_linked(VM *vm, int64_t a, int64_t b) { return open_between(vm, a, b) != NULL; }
 
@@ -96,10 +101,13 @@ int mbox_link(VM *vm, Proc *p, int64_t pid, int64_t *id)
 {
     if (pid == p->pid)
         return ERR_INVALID_ARGUMENT;
-    if (!proc_find_live(vm, pid))
-        return ERR_PROCESS_NOT_FOUND;
-    Mailbox *m = open_between(vm, p->pid, pid);
+    /* Linking again returns the existing id, even once the peer has ended (SPEC 4.5: the
+     * survivor may still receive what was queued for it); under fifo the peer that
+     * completed a link may well end before the first asker asks again. */
+    Mailbox *m = between(vm, p->pid, pid, true);
     if (!m) {
+        if (!proc_find_live(vm, pid))
+            return ERR_PROCESS_NOT_FOUND;
         ptrdiff_t r = find_request(vm, pid, p->pid);
         if (r < 0)
             return add_request(vm, p->pid, pid) ? ERR_MEMORY_ALLOCATION : ERR_WOULD_BLOCK;
