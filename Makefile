@@ -1,6 +1,6 @@
 # MVM - Micro Virtual Machine.
 #
-#   make            build ./mvm (release: -O2)
+#   make            build ./mvm (release: -O2), and the README's picture when it is stale
 #   make run        build, then run examples/demo.kar
 #   make test       build and run every test suite (unit, golden programs, docs)
 #   make test-asan  the same suites under AddressSanitizer + UBSan (clang)
@@ -63,11 +63,12 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 MVM := $(BUILD)/mvm
+DEMO_SVG := docs/img/demo-timeline.svg
 # The same interpreter built with the portable switch dispatch (tests run both).
 SWITCH_MVM := build/$(MODE)-switch$(if $(SAN),-san)/mvm
 
 .PHONY: all run test test-unit test-golden test-asan bench install deps clean switch-mvm
-all: mvm
+all: mvm $(DEMO_SVG)
 
 # ./mvm points at the last normal build (sanitizer builds leave it alone).
 mvm: $(DEPS_STAMP) $(MVM)
@@ -90,6 +91,13 @@ $(BUILD)/gen/stdlib_files.o: $(STDLIB_GEN) | $(DEPS_STAMP)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDSAN) $(LDLIBS) -lcmocka
+
+# The README's picture: the timeline of examples/demo.kar (SPEC 11.4), made again whenever
+# mvm or the demo changes. It is committed; tests/run-readme-picture.sh makes it the same
+# way and checks that the committed file is current (keep the two commands in step).
+$(DEMO_SVG): $(MVM) examples/demo.kar
+	@mkdir -p $(dir $@)
+	$(MVM) run --timeline $@ examples/demo.kar >/dev/null
 
 # Install what is missing, once: the stamp records success.
 $(DEPS_STAMP):
