@@ -138,6 +138,8 @@ int timeline_txt(FILE *f, const VM *vm)
     uint64_t begin = r->begin, length = r->end > r->begin ? r->end - r->begin : 1;
     int cols = length < CHART_W ? (int)length : CHART_W;
     uint64_t width = (length + (uint64_t)cols - 1) / (uint64_t)cols;
+    cols = (int)((length + width - 1) / width);   /* the columns the run fills at that width */
+    uint64_t last_width = length - (uint64_t)(cols - 1) * width;   /* the last may be partial */
     Slices *rows = calloc(r->nprocs ? r->nprocs : 1, sizeof *rows);
     if (!rows)
         return ENOMEM;
@@ -156,10 +158,10 @@ int timeline_txt(FILE *f, const VM *vm)
         snprintf(label, sizeof label, "%" PRId64 " %s", rec_pid(j), rec_name(r, &r->procs[j]));
         fprintf(f, "%-*.*s|", LABEL_W - 1, LABEL_W - 2, label);
         int last = cols;
-        while (last > 0 && symbol(&rows[j], last - 1, width) == ' ')
+        while (last > 0 && symbol(&rows[j], last - 1, last == cols ? last_width : width) == ' ')
             last--;
         for (int k = 0; k < last; k++)
-            fputc(symbol(&rows[j], k, width), f);
+            fputc(symbol(&rows[j], k, k == cols - 1 ? last_width : width), f);
         fputc('\n', f);
     }
     /* The axis: a tick every 10 columns, labelled with its instruction count. */
