@@ -24,6 +24,12 @@ const SchedPolicy *sched_policy_find(const char *name)
     return NULL;
 }
 
+int64_t sched_one_quantum(const VM *vm, const Proc *p)
+{
+    (void)p;
+    return vm->opt.quantum;
+}
+
 const char *sched_policy_names(void)
 {
     return "rr, fifo, priority, lottery or mlfq";

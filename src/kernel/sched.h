@@ -44,6 +44,8 @@ typedef struct SchedPolicy {
 } SchedPolicy;
 
 extern const SchedPolicy sched_rr, sched_fifo, sched_priority, sched_lottery, sched_mlfq;
+/* The turn_length of a policy whose every turn is one quantum (rr, priority, lottery). */
+int64_t sched_one_quantum(const VM *vm, const Proc *p);
 extern const SchedPolicy *const sched_policies[];   /* NULL-terminated; [0] is rr */
 
 /* The policy called name, or NULL. */

@@ -38,15 +38,9 @@ static Proc *lottery_choose(VM *vm)
     return q;
 }
 
-static int64_t lottery_turn_length(const VM *vm, const Proc *p)
-{
-    (void)p;
-    return vm->opt.quantum;
-}
-
 const SchedPolicy sched_lottery = {
     .name = "lottery",
     .rule = "a ticket drawn at each turn end picks who runs; 20 - nice tickets each",
     .choose = lottery_choose,
-    .turn_length = lottery_turn_length,
+    .turn_length = sched_one_quantum,
 };

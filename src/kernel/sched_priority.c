@@ -29,15 +29,9 @@ static Proc *priority_choose(VM *vm)
     return best;
 }
 
-static int64_t priority_turn_length(const VM *vm, const Proc *p)
-{
-    (void)p;
-    return vm->opt.quantum;
-}
-
 const SchedPolicy sched_priority = {
     .name = "priority",
     .rule = "the ready process with the lowest effective nice runs for one quantum (aging)",
     .choose = priority_choose,
-    .turn_length = priority_turn_length,
+    .turn_length = sched_one_quantum,
 };
