@@ -44,24 +44,26 @@ static void count_ready(VM *vm, const Proc *p, int d)
     vm->nready_level[p->level] += (uint32_t)d;
 }
 
-void sched_set_nice(VM *vm, Proc *p, int nice)
+/* Give p a new nice and mlfq queue; while p is ready, the counts follow. */
+static void reclassify(VM *vm, Proc *p, int nice, int level)
 {
     bool queued = p->next != NULL;
     if (queued)
         count_ready(vm, p, -1);
     p->nice = (int8_t)nice;
+    p->level = (uint8_t)level;
     if (queued)
         count_ready(vm, p, +1);
 }
 
+void sched_set_nice(VM *vm, Proc *p, int nice)
+{
+    reclassify(vm, p, nice, p->level);
+}
+
 void sched_set_level(VM *vm, Proc *p, int level)
 {
-    bool queued = p->next != NULL;
-    if (queued)
-        count_ready(vm, p, -1);
-    p->level = (uint8_t)level;
-    if (queued)
-        count_ready(vm, p, +1);
+    reclassify(vm, p, p->nice, level);
 }
 
 void sched_enqueue(VM *vm, Proc *p)
