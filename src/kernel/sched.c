@@ -6,8 +6,10 @@
 #include "sched.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../debug.h"
 #include "../param.h"
 #include "clock.h"
 #include "host.h"
@@ -32,7 +34,17 @@ int64_t sched_one_quantum(const VM *vm, const Proc *p)
 
 const char *sched_policy_names(void)
 {
-    return "rr, fifo, priority, lottery or mlfq";
+    static char names[128];   /* built once from sched_policies: "rr, fifo, ... or mlfq" */
+    if (names[0])
+        return names;
+    size_t len = 0;
+    for (size_t i = 0; sched_policies[i]; i++) {
+        const char *sep = i == 0 ? "" : sched_policies[i + 1] ? ", " : " or ";
+        int n = snprintf(names + len, sizeof names - len, "%s%s", sep, sched_policies[i]->name);
+        MVM_ASSERT(n > 0 && (size_t)n < sizeof names - len, "sched_policy_names: names[] is too small");
+        len += (size_t)n;
+    }
+    return names;
 }
 
 /* The ready counts by nice and queue, which let priority and mlfq choose in constant time

@@ -50,7 +50,8 @@ extern const SchedPolicy *const sched_policies[];   /* NULL-terminated; [0] is r
 
 /* The policy called name, or NULL. */
 const SchedPolicy *sched_policy_find(const char *name);
-/* "rr, fifo, priority, lottery or mlfq", for messages. */
+/* The policies' names as a list for messages, "rr, fifo, priority, lottery or mlfq"
+ * (built from sched_policies). */
 const char *sched_policy_names(void);
 
 /* Append p to the tail of the ready ring, and ask the running process to yield at its
