@@ -125,10 +125,8 @@ static void move_to_head(VM *vm, Proc *p)
 Proc *sched_next(VM *vm)
 {
     Proc *runner = vm->current;
-    if (runner && vm->head) {
-        runner->ready_since = vm->steps;
-        vm->head = runner->next;   /* the runner stays behind as the tail */
-    }
+    if (runner && vm->head)
+        vm->head = runner->next;   /* the runner stays behind as the tail (turn_ends) */
     Proc *p = vm->head;
     if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
         Proc *chosen = vm->policy->choose(vm);
@@ -144,18 +142,28 @@ Proc *sched_next(VM *vm)
     return p;
 }
 
+/* The running process p's turn ends now, and p stays ready: its wait, which aging
+ * counts, starts here. The one place a runner's ready_since is set (a process that
+ * becomes ready sets it in sched_enqueue). Every turn end of a policy other than
+ * round-robin comes here, through sched_turn_used or sched_end_turn, before p goes to the
+ * tail; round-robin's turn ends (vm/interp.c) do not, as it has no use for the time. */
+static void turn_ends(VM *vm, Proc *p)
+{
+    p->ready_since = vm->steps;
+}
+
 void sched_end_turn(VM *vm, Proc *p)
 {
     /* Leave p the tail and no process current: the interpreter sees the turn is over,
      * and the next pick starts from p's successor (p itself when it is alone). */
-    p->ready_since = vm->steps;
+    turn_ends(vm, p);
     vm->head = p->next;
     vm->current = NULL;
 }
 
 void sched_turn_used(VM *vm, Proc *p)
 {
-    p->ready_since = vm->steps;
+    turn_ends(vm, p);
     if (vm->policy->used_whole_turn)
         vm->policy->used_whole_turn(vm, p);
 }

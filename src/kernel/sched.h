@@ -69,7 +69,8 @@ void sched_set_level(VM *vm, Proc *p, int level);
 /* The running process p ends its turn now and goes to the tail (yield, SPEC 11.2). Not
  * called sched_yield: that is POSIX's, which libc and the sanitizers' runtime call. */
 void sched_end_turn(VM *vm, Proc *p);
-/* p's turn reached its length (the careful turn end calls this before choosing again). */
+/* p's turn reached its length: the interpreter calls this at such a turn end, under every
+ * policy but round-robin, before choosing again. */
 void sched_turn_used(VM *vm, Proc *p);
 /* p's effective nice under `priority` with aging (SPEC 11.1), now. */
 int  sched_effective_nice(const VM *vm, const Proc *p);
