@@ -56,6 +56,12 @@ static void count_ready(VM *vm, const Proc *p, int d)
     vm->nready_level[p->level] += (uint32_t)d;
 }
 
+/* After a change to the ready processes: does the policy act as round-robin now? */
+static void ready_changed(VM *vm)
+{
+    vm->acts_as_rr = vm->policy->acts_as_rr && vm->policy->acts_as_rr(vm);
+}
+
 /* Give p a new nice and mlfq queue; while p is ready, the counts follow. */
 static void reclassify(VM *vm, Proc *p, int nice, int level)
 {
@@ -64,8 +70,10 @@ static void reclassify(VM *vm, Proc *p, int nice, int level)
         count_ready(vm, p, -1);
     p->nice = (int8_t)nice;
     p->level = (uint8_t)level;
-    if (queued)
+    if (queued) {
         count_ready(vm, p, +1);
+        ready_changed(vm);
+    }
 }
 
 void sched_set_nice(VM *vm, Proc *p, int nice)
@@ -92,6 +100,7 @@ void sched_enqueue(VM *vm, Proc *p)
         h->prev->next = p;
         h->prev = p;
     }
+    ready_changed(vm);
     vm->resched = true;
 }
 
@@ -107,6 +116,7 @@ void sched_remove(VM *vm, Proc *p)
     p->prev->next = p->next;
     p->next->prev = p->prev;
     p->next = p->prev = NULL;
+    ready_changed(vm);
 }
 
 /* Make p, already in the ring, its head: the rest keep their order. */

@@ -17,7 +17,8 @@
  * and how long that turn may last. The chosen process is moved to the head, and when its
  * turn ends it becomes the tail, like the round-robin runner. Round-robin chooses the head
  * and keeps the interpreter's fastest turn end (vm/interp.c); the other policies are asked
- * at every turn end, and their turns ends take the interpreter's next-process path.
+ * at every turn end (sched_next), unless they act as round-robin for the time being
+ * (SchedPolicy.acts_as_rr), when they take the same fast turn end.
  */
 #ifndef MVM_SCHED_H
 #define MVM_SCHED_H
@@ -41,6 +42,12 @@ typedef struct SchedPolicy {
     int64_t (*turn_length)(const VM *vm, const Proc *p);
     /* p used its whole turn (NULL: nothing to do). */
     void    (*used_whole_turn)(VM *vm, Proc *p);
+    /* Optional: true when, with the ready processes as they are, the policy would give
+     * the next turn to the head for one quantum, exactly as round-robin does (priority,
+     * while every ready process has the same nice). Asked again after every change to the
+     * ready processes, and the answer kept in vm->acts_as_rr: while it holds, the
+     * interpreter ends turns as it does for round-robin, calling only sched_turn_used. */
+    bool    (*acts_as_rr)(const VM *vm);
 } SchedPolicy;
 
 extern const SchedPolicy sched_rr, sched_fifo, sched_priority, sched_lottery, sched_mlfq;
@@ -59,8 +66,9 @@ const char *sched_policy_names(void);
 void sched_enqueue(VM *vm, Proc *p);
 /* Take p out of the ready ring (pause, sleep, exit). */
 void sched_remove(VM *vm, Proc *p);
-/* The process to run next: the successor of the running one if it is still in the ring,
- * else the head. It becomes vm->current (and the head). NULL when the ring is empty. */
+/* The process to run next: the running one goes to the tail if it is still in the ring,
+ * and the policy chooses from the ring (round-robin: its head, the runner's successor).
+ * It becomes vm->current (and the head). NULL when the ring is empty. */
 Proc *sched_next(VM *vm);
 
 /* Change p's nice or mlfq queue (the ready counts follow). */

@@ -585,14 +585,17 @@ check:
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
     if (unlikely(vm->policy != &sched_rr)) {
-        /* Every budget of another policy ends its turn (turn_budget): it chooses who runs
-         * next. This is next_process without pick_next's looks at host signals and
-         * sleepers, either of which would have set watch. */
+        /* Every budget of another policy ends its turn (turn_budget). */
         sched_turn_used(vm, p);
-        p = sched_next(vm);   /* (never NULL: p is still in the ring) */
-        if (unlikely(!begin_turn(vm, p)))
-            goto next_process;
-        goto turn_begun;
+        if (!vm->acts_as_rr || p->next == p) {
+            /* The policy chooses who runs next. This is next_process without pick_next's
+             * looks at host signals and sleepers, either of which would have set watch. */
+            p = sched_next(vm);   /* (never NULL: p is still in the ring) */
+            if (unlikely(!begin_turn(vm, p)))
+                goto next_process;
+            goto turn_begun;
+        }
+        /* It would choose p's successor for one quantum (sched.h): as round-robin does. */
     }
     if (likely(p->next != p)) {
         Proc *n = p->next;
