@@ -56,6 +56,13 @@ static void count_ready(VM *vm, const Proc *p, int d)
     vm->nready_level[p->level] += (uint32_t)d;
 }
 
+/* Tell a policy that keeps an index of the waiting processes (lottery) what changed. */
+static inline void waiting(VM *vm, Proc *p, WaitChange change)
+{
+    if (vm->policy->waiting)
+        vm->policy->waiting(vm, p, change);
+}
+
 /* After a change to the ready processes: does the policy act as round-robin now? */
 static void ready_changed(VM *vm)
 {
@@ -65,13 +72,15 @@ static void ready_changed(VM *vm)
 /* Give p a new nice and mlfq queue; while p is ready, the counts follow. */
 static void reclassify(VM *vm, Proc *p, int nice, int level)
 {
-    bool queued = p->next != NULL;
+    bool queued = p->next != NULL, reniced = nice != p->nice;
     if (queued)
         count_ready(vm, p, -1);
     p->nice = (int8_t)nice;
     p->level = (uint8_t)level;
     if (queued) {
         count_ready(vm, p, +1);
+        if (reniced && p != vm->current)
+            waiting(vm, p, WAIT_RENICED);
         ready_changed(vm);
     }
 }
@@ -100,6 +109,7 @@ void sched_enqueue(VM *vm, Proc *p)
         h->prev->next = p;
         h->prev = p;
     }
+    waiting(vm, p, WAIT_BEGINS);
     ready_changed(vm);
     vm->resched = true;
 }
@@ -108,6 +118,8 @@ void sched_remove(VM *vm, Proc *p)
 {
     if (!p->next)
         return;   /* not in the ring */
+    if (p != vm->current)
+        waiting(vm, p, WAIT_ENDS);
     count_ready(vm, p, -1);
     if (vm->head == p)
         vm->head = p->next == p ? NULL : p->next;
@@ -135,8 +147,11 @@ static void move_to_head(VM *vm, Proc *p)
 Proc *sched_next(VM *vm)
 {
     Proc *runner = vm->current;
-    if (runner && vm->head)
+    if (runner && vm->head) {
+        vm->current = NULL;
         vm->head = runner->next;   /* the runner stays behind as the tail (turn_ends) */
+        waiting(vm, runner, WAIT_BEGINS);
+    }
     Proc *p = vm->head;
     if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
         Proc *chosen = vm->policy->choose(vm);
@@ -148,6 +163,8 @@ Proc *sched_next(VM *vm)
             sched_update_watch(vm);   /* a long turn is cut into budgets (fifo, long mlfq quanta) */
         p = chosen;
     }
+    if (p)
+        waiting(vm, p, WAIT_ENDS);
     vm->current = p;
     return p;
 }
@@ -169,6 +186,7 @@ void sched_end_turn(VM *vm, Proc *p)
     turn_ends(vm, p);
     vm->head = p->next;
     vm->current = NULL;
+    waiting(vm, p, WAIT_BEGINS);
 }
 
 void sched_turn_used(VM *vm, Proc *p)

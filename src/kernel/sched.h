@@ -30,6 +30,13 @@
 #define NICE_MAX       19
 #define MLFQ_LEVELS    3
 
+/* What happened to a process waiting in the ready ring (SchedPolicy.waiting). */
+typedef enum {
+    WAIT_BEGINS,    /* p waits at the tail: it became ready, or its turn ended and it stays */
+    WAIT_ENDS,      /* p no longer waits: it was chosen to run, or it left the ring */
+    WAIT_RENICED,   /* p waits still, with another nice */
+} WaitChange;
+
 /* One scheduling policy (SPEC 11.1). Adding one: a file sched_NAME.c defining a
  * SchedPolicy, and a line in sched_policies (sched.c); docs/scheduling.md shows how. */
 typedef struct SchedPolicy {
@@ -48,6 +55,11 @@ typedef struct SchedPolicy {
      * ready processes, and the answer kept in vm->acts_as_rr: while it holds, the
      * interpreter ends turns as it does for round-robin, calling only sched_turn_used. */
     bool    (*acts_as_rr)(const VM *vm);
+    /* Optional, for a policy that keeps its own index of the processes waiting in the
+     * ring (every ready process but the running one, in queue order): told of each
+     * change (lottery's tickets, sched_lottery.c). Such a policy cannot have acts_as_rr:
+     * the interpreter's round-robin turn ends tell nobody. */
+    void    (*waiting)(VM *vm, Proc *p, WaitChange change);
 } SchedPolicy;
 
 extern const SchedPolicy sched_rr, sched_fifo, sched_priority, sched_lottery, sched_mlfq;
@@ -84,6 +96,14 @@ void sched_turn_used(VM *vm, Proc *p);
 int  sched_effective_nice(const VM *vm, const Proc *p);
 /* Ticket count of p under `lottery`: 20 - nice, 1..40. */
 static inline int64_t sched_tickets(const Proc *p) { return 20 - p->nice; }
+/* Who holds ticket t (0 <= t < the tickets of the waiting processes) under `lottery`,
+ * tickets numbered in queue order from the head, the running process left out: found
+ * in lottery's index (sched_lottery.c), and found by walking the ring, the plain
+ * reference that the unit tests compare the index with. */
+Proc *sched_lottery_holder(VM *vm, uint64_t ticket);
+Proc *sched_lottery_walk(const VM *vm, uint64_t ticket);
+/* Free lottery's index (vm_free calls this under every policy). */
+void sched_lottery_free(VM *vm);
 
 /* Sleeping (SLEEP): p leaves the ring until host time now + ms. */
 void sched_sleep(VM *vm, Proc *p, int64_t ms);

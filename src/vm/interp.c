@@ -734,6 +734,7 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
 void vm_free(VM *vm)
 {
     trace_stop(vm);
+    sched_lottery_free(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
     sem_free_all(vm);
