@@ -148,9 +148,8 @@ Proc *sched_next(VM *vm)
 {
     Proc *runner = vm->current;
     if (runner && vm->head) {
-        vm->current = NULL;
         vm->head = runner->next;   /* the runner stays behind as the tail (turn_ends) */
-        waiting(vm, runner, WAIT_BEGINS);
+        vm->current = NULL;        /* and no process runs while the policy chooses */
     }
     Proc *p = vm->head;
     if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
@@ -163,8 +162,6 @@ Proc *sched_next(VM *vm)
             sched_update_watch(vm);   /* a long turn is cut into budgets (fifo, long mlfq quanta) */
         p = chosen;
     }
-    if (p)
-        waiting(vm, p, WAIT_ENDS);
     vm->current = p;
     return p;
 }

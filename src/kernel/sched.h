@@ -56,8 +56,12 @@ typedef struct SchedPolicy {
      * interpreter ends turns as it does for round-robin, calling only sched_turn_used. */
     bool    (*acts_as_rr)(const VM *vm);
     /* Optional, for a policy that keeps its own index of the processes waiting in the
-     * ring (every ready process but the running one, in queue order): told of each
-     * change (lottery's tickets, sched_lottery.c). Such a policy cannot have acts_as_rr:
+     * ring (every ready process but the running one, in queue order: lottery's tickets,
+     * sched_lottery.c). Told when a process joins the tail (it became ready, or it
+     * yielded), leaves the ring while it waits, or gets another nice while it waits. A
+     * turn end that chooses tells it nothing, as that path is the hottest (and a branch
+     * more there costs mlfq a fifth of its speed, measured): choose finds the runner back
+     * at the tail, and the process it returns runs. Such a policy cannot have acts_as_rr:
      * the interpreter's round-robin turn ends tell nobody. */
     void    (*waiting)(VM *vm, Proc *p, WaitChange change);
 } SchedPolicy;

@@ -11,8 +11,8 @@
  * Finding the holder by walking the queue (sched_lottery_walk) passes half the queue on
  * average, at every turn end: with 1,000 processes and a quantum of 1, hundreds of steps
  * per instruction. So the lottery keeps an index of the processes waiting in the ring
- * (all the ready ones but the running one), which sched.c keeps up to date through
- * lottery_waiting, and finds a holder in a few steps:
+ * (all the ready ones but the running one), kept up to date by lottery_waiting, which
+ * sched.c calls, and lottery_choose, and finds a holder in a few steps:
  *
  *   - Each waiting process holds a key, 1 to cap - 1, and keys follow queue order: a
  *     process that begins waiting joins the tail of the queue and takes the next key,
@@ -30,10 +30,11 @@
  *     and the tree is built anew (rebuild): O(cap) work once every cap - n new keys, and
  *     cap > 4n, so a few steps per turn on average.
  *
- * The index is built at the first draw, from the ring. Should memory run out when it is
- * rebuilt, it is dropped, the holder is found by walking the ring, and the next draw
- * tries to build it again. tests/unit/test_sched.c checks that the index and the walk
- * always name the same holder.
+ * The index is built at the first draw, from the ring (so a turn resumed from a snapshot,
+ * which runs before any draw, finds none). Should memory run out when it is rebuilt, it
+ * is dropped, the holder is found by walking the ring, and the next draw tries to build
+ * it again. tests/unit/test_sched.c checks that the index and the walk always name the
+ * same holder.
  */
 #include "sched.h"
 
@@ -208,8 +209,15 @@ static TicketIndex *index_of(VM *vm)
     return vm->tickets = x;
 }
 
-/* sched.c tells what changed (SchedPolicy.waiting). Without an index nothing is kept: the
- * next draw builds one from the ring. */
+/* Does p hold a key of the index? */
+static bool indexed(const TicketIndex *x, const Proc *p)
+{
+    uint32_t k = p->ticket_key;
+    return k >= 1 && k < x->next_key && x->holder[k] == p;
+}
+
+/* sched.c tells what changed (SchedPolicy.waiting), and so does lottery_choose. Without an
+ * index nothing is kept: the next draw builds one from the ring. */
 static void lottery_waiting(VM *vm, Proc *p, WaitChange change)
 {
     TicketIndex *x = vm->tickets;
@@ -228,8 +236,8 @@ static void lottery_waiting(VM *vm, Proc *p, WaitChange change)
         x->count++;
         return;
     }
+    MVM_ASSERT(indexed(x, p), "lottery_waiting: not in the index");
     uint32_t k = p->ticket_key;
-    MVM_ASSERT(k >= 1 && k < x->next_key && x->holder[k] == p, "lottery_waiting: not in the index");
     uint32_t was = x->sum[x->levels - 1][k], now = change == WAIT_ENDS ? 0 : (uint32_t)sched_tickets(p);
     tree_add(x, k, (int32_t)now - (int32_t)was);
     x->total = x->total - was + now;
@@ -268,13 +276,20 @@ static uint64_t ready_tickets(const VM *vm)
     return total;
 }
 
-/* The runner of the turn that ended is already the tail, and no process runs: every
- * process of the ring holds its tickets. */
+/* No process runs, and every process of the ring holds its tickets. The runner of the
+ * turn that ended, if it is still ready, is the tail: sched.c does not say so (see
+ * SchedPolicy.waiting), and it is the one process of the ring that the index lacks. */
 static Proc *lottery_choose(VM *vm)
 {
+    Proc *tail = vm->head->prev;
+    if (vm->tickets && !indexed(vm->tickets, tail))
+        lottery_waiting(vm, tail, WAIT_BEGINS);
     TicketIndex *x = index_of(vm);
     uint64_t ticket = splitmix64(&vm->lottery_rng) % (x ? x->total : ready_tickets(vm));
-    return sched_lottery_holder(vm, ticket);
+    Proc *chosen = sched_lottery_holder(vm, ticket);
+    if (vm->tickets)
+        lottery_waiting(vm, chosen, WAIT_ENDS);   /* it runs now */
+    return chosen;
 }
 
 const SchedPolicy sched_lottery = {
