@@ -11,8 +11,11 @@
 # second = count / wall time. A benchmark that fails (mvm missing a feature, a crash, a
 # wrong result) is reported and the others still run. Exit status 1 if any failed.
 #
-# At the end the script compares procs.kar (1,000 processes, quantum 1) with loop.kar
-# (one process): SPEC 4.2 asks for at least 0.7x the single-process rate.
+# procs.kar runs once more under each other scheduling policy (`run --scheduler NAME`,
+# SPEC 11.1), each row with its time as a multiple of round-robin's (target: at most
+# 1.5x; docs/scheduling.md). At the end the script compares procs.kar (1,000 processes,
+# quantum 1) with loop.kar (one process): SPEC 4.2 asks for at least 0.7x the
+# single-process rate.
 set -u
 
 MVM=${1:-./mvm}
@@ -20,10 +23,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 TIMEOUT=${BENCH_TIMEOUT:-600}       # seconds per benchmark
 TIME=/usr/bin/time
 
-# name | file | analytic instruction count | expected last line of standard output
+# name | file | analytic instruction count | expected last line of standard output |
+# options of `mvm run` (a procs-POLICY row is compared with the procs row, under rr)
 BENCHES=(
     "loop|$here/loop.kar|300000002|100000000"
-    "procs|$here/procs.kar|300320000|procs: 1000 children done"
+    "procs|$here/procs.kar|300313015|procs: 1000 children done"
+    "procs-fifo|$here/procs.kar|300020016|procs: 1000 children done|--scheduler fifo"
+    "procs-priority|$here/procs.kar|300313015|procs: 1000 children done|--scheduler priority"
+    "procs-lottery|$here/procs.kar|300314772|procs: 1000 children done|--scheduler lottery"
+    "procs-mlfq|$here/procs.kar|300276622|procs: 1000 children done|--scheduler mlfq"
     "pingpong|$here/pingpong.kar|12000028|500000"
     "spawnmany|$here/spawnmany.kar|1400004|100000"
     "strings|$here/strings.kar|22700007|100000"
@@ -74,19 +82,20 @@ timed_run() {
     fi
 }
 
-declare -A speed
+declare -A speed seconds
 failed=0
-printf '%-8s %12s %10s %16s %14s  %s\n' benchmark "wall (s)" "peak KiB" instructions "M instr/s" "count from"
+printf '%-14s %12s %10s %16s %14s  %s\n' benchmark "wall (s)" "peak KiB" instructions "M instr/s" "count from"
 for entry in "${BENCHES[@]}"; do
-    IFS='|' read -r name file analytic expect <<<"$entry"
+    IFS='|' read -r name file analytic expect options <<<"$entry"
+    read -r -a opts <<<"${options:-}"
     if [ ! -f "$file" ]; then
         echo "$name: FAILED: $file is missing"
         failed=1
         continue
     fi
-    timed_run run --stats "$file"
+    timed_run run --stats ${opts[@]+"${opts[@]}"} "$file"
     if [ "$status" -eq 2 ] && grep -q -- '--stats' "$tmp/err"; then
-        timed_run run "$file"                   # this mvm has no --stats yet
+        timed_run run ${opts[@]+"${opts[@]}"} "$file"   # this mvm has no --stats yet
     fi
     if [ "$status" -eq 124 ]; then
         echo "$name: FAILED: still running after ${TIMEOUT}s (set BENCH_TIMEOUT to wait longer)"
@@ -120,7 +129,13 @@ for entry in "${BENCHES[@]}"; do
     [ -n "$t" ] && wall=$t
     mips=$(awk -v n="$count" -v t="$wall" 'BEGIN { if (t > 0) printf "%.1f", n / t / 1e6; else print "?" }')
     speed[$name]=$mips
-    printf '%-8s %12s %10s %16s %14s  %s\n' "$name" "$wall" "$rss" "$count" "$mips" "$source"
+    seconds[$name]=$wall
+    vs_rr=
+    if [[ $name == procs-* ]] && [ -n "${seconds[procs]:-}" ]; then
+        vs_rr=$(awk -v t="$wall" -v r="${seconds[procs]}" 'BEGIN {
+            if (r > 0) printf "   %.2fx rr%s", t / r, (t / r > 1.5 ? "  <-- above the 1.5x target" : "") }')
+    fi
+    printf '%-14s %12s %10s %16s %14s  %s%s\n' "$name" "$wall" "$rss" "$count" "$mips" "$source" "$vs_rr"
 done
 
 if [ -n "${speed[loop]:-}" ] && [ -n "${speed[procs]:-}" ] && [ "${speed[loop]}" != "?" ] &&

@@ -50,6 +50,9 @@ struct VM {
     uint32_t  nready_level[3];   /*   how many are in each mlfq queue */
     bool      plain_rr;          /* round-robin with nothing recorded: the interpreter may
                                     take its fastest turn end (sched_update_turn_path) */
+    bool      acts_as_rr;        /* the policy's next choice is round-robin's (sched.h) */
+    struct TicketIndex *tickets; /* lottery: who holds which tickets (sched_lottery.c), or
+                                    NULL: not built yet, or out of memory (walk the ring) */
     Proc     *current;           /* the running process, NULL between turns */
     Proc     *head;              /* the ready ring in run order (sched.h); == current while it runs */
     uint64_t  turn_start;        /* vm->steps when current's quantum began */

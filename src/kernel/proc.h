@@ -59,6 +59,7 @@ typedef struct Proc {
     uint32_t  pending;          /* bit s: signal s is pending */
     int8_t    nice;             /* -20 (most urgent) .. 19; inherited by fork and spawn */
     uint8_t   level;            /* mlfq: queue 0..MLFQ_LEVELS-1 */
+    uint32_t  ticket_key;       /* lottery: its place in vm->tickets while it waits (0: none) */
     uint64_t  icount;           /* instructions executed */
     uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
     uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging); next

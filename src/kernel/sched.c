@@ -6,8 +6,10 @@
 #include "sched.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../debug.h"
 #include "../param.h"
 #include "clock.h"
 #include "host.h"
@@ -25,9 +27,25 @@ const SchedPolicy *sched_policy_find(const char *name)
     return NULL;
 }
 
+int64_t sched_one_quantum(const VM *vm, const Proc *p)
+{
+    (void)p;
+    return vm->opt.quantum;
+}
+
 const char *sched_policy_names(void)
 {
-    return "rr, fifo, priority, lottery or mlfq";
+    static char names[128];   /* built once from sched_policies: "rr, fifo, ... or mlfq" */
+    if (names[0])
+        return names;
+    size_t len = 0;
+    for (size_t i = 0; sched_policies[i]; i++) {
+        const char *sep = i == 0 ? "" : sched_policies[i + 1] ? ", " : " or ";
+        int n = snprintf(names + len, sizeof names - len, "%s%s", sep, sched_policies[i]->name);
+        MVM_ASSERT(n > 0 && (size_t)n < sizeof names - len, "sched_policy_names: names[] is too small");
+        len += (size_t)n;
+    }
+    return names;
 }
 
 /* The ready counts by nice and queue, which let priority and mlfq choose in constant time
@@ -39,24 +57,43 @@ static void count_ready(VM *vm, const Proc *p, int d)
     vm->nready_level[p->level] += (uint32_t)d;
 }
 
-void sched_set_nice(VM *vm, Proc *p, int nice)
+/* Tell a policy that keeps an index of the waiting processes (lottery) what changed. */
+static inline void waiting(VM *vm, Proc *p, WaitChange change)
 {
-    bool queued = p->next != NULL;
+    if (vm->policy->waiting)
+        vm->policy->waiting(vm, p, change);
+}
+
+/* After a change to the ready processes: does the policy act as round-robin now? */
+static void ready_changed(VM *vm)
+{
+    vm->acts_as_rr = vm->policy->acts_as_rr && vm->policy->acts_as_rr(vm);
+}
+
+/* Give p a new nice and mlfq queue; while p is ready, the counts follow. */
+static void reclassify(VM *vm, Proc *p, int nice, int level)
+{
+    bool queued = p->next != NULL, reniced = nice != p->nice;
     if (queued)
         count_ready(vm, p, -1);
     p->nice = (int8_t)nice;
-    if (queued)
+    p->level = (uint8_t)level;
+    if (queued) {
         count_ready(vm, p, +1);
+        if (reniced && p != vm->current)
+            waiting(vm, p, WAIT_RENICED);
+        ready_changed(vm);
+    }
+}
+
+void sched_set_nice(VM *vm, Proc *p, int nice)
+{
+    reclassify(vm, p, nice, p->level);
 }
 
 void sched_set_level(VM *vm, Proc *p, int level)
 {
-    bool queued = p->next != NULL;
-    if (queued)
-        count_ready(vm, p, -1);
-    p->level = (uint8_t)level;
-    if (queued)
-        count_ready(vm, p, +1);
+    reclassify(vm, p, p->nice, level);
 }
 
 void sched_enqueue(VM *vm, Proc *p)
@@ -73,6 +110,8 @@ void sched_enqueue(VM *vm, Proc *p)
         h->prev->next = p;
         h->prev = p;
     }
+    waiting(vm, p, WAIT_BEGINS);
+    ready_changed(vm);
     vm->resched = true;
 }
 
@@ -80,6 +119,8 @@ void sched_remove(VM *vm, Proc *p)
 {
     if (!p->next)
         return;   /* not in the ring */
+    if (p != vm->current)
+        waiting(vm, p, WAIT_ENDS);
     count_ready(vm, p, -1);
     if (vm->head == p)
         vm->head = p->next == p ? NULL : p->next;
@@ -88,6 +129,7 @@ void sched_remove(VM *vm, Proc *p)
     p->prev->next = p->next;
     p->next->prev = p->prev;
     p->next = p->prev = NULL;
+    ready_changed(vm);
 }
 
 /* Make p, already in the ring, its head: the rest keep their order. */
@@ -107,8 +149,8 @@ Proc *sched_next(VM *vm)
 {
     Proc *runner = vm->current;
     if (runner && vm->head) {
-        runner->ready_since = vm->steps;
-        vm->head = runner->next;   /* the runner stays behind as the tail */
+        vm->head = runner->next;   /* the runner stays behind as the tail (turn_ends) */
+        vm->current = NULL;        /* and no process runs while the policy chooses */
     }
     Proc *p = vm->head;
     if (p && vm->policy != &sched_rr && !vm->resume_turn) {   /* (a resumed turn was chosen) */
@@ -125,18 +167,29 @@ Proc *sched_next(VM *vm)
     return p;
 }
 
+/* The running process p's turn ends now, and p stays ready: its wait, which aging
+ * counts, starts here. The one place a runner's ready_since is set (a process that
+ * becomes ready sets it in sched_enqueue). Every turn end of a policy other than
+ * round-robin comes here, through sched_turn_used or sched_end_turn, before p goes to the
+ * tail; round-robin's turn ends (vm/interp.c) do not, as it has no use for the time. */
+static void turn_ends(VM *vm, Proc *p)
+{
+    p->ready_since = vm->steps;
+}
+
 void sched_end_turn(VM *vm, Proc *p)
 {
     /* Leave p the tail and no process current: the interpreter sees the turn is over,
      * and the next pick starts from p's successor (p itself when it is alone). */
-    p->ready_since = vm->steps;
+    turn_ends(vm, p);
     vm->head = p->next;
     vm->current = NULL;
+    waiting(vm, p, WAIT_BEGINS);
 }
 
 void sched_turn_used(VM *vm, Proc *p)
 {
-    p->ready_since = vm->steps;
+    turn_ends(vm, p);
     if (vm->policy->used_whole_turn)
         vm->policy->used_whole_turn(vm, p);
 }

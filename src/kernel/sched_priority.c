@@ -9,15 +9,15 @@
  *
  * The queue is in the order processes last ran or became ready, so its head has waited
  * longest: when every ready process has the same nice, the head has the lowest effective
- * nice and wins the tie, and no scan is needed.
+ * nice and wins the tie, and no scan is needed. The policy then acts as round-robin
+ * (acts_as_rr), and the interpreter ends its turns on round-robin's fast path.
  */
 #include "sched.h"
 
-static Proc *priority_choose(VM *vm)
+/* The first process of the queue with the lowest effective nice: a scan. */
+static Proc *lowest_effective_nice(VM *vm)
 {
     Proc *best = vm->head;
-    if (vm->nready_nice[best->nice - NICE_MIN] == vm->nready)
-        return best;   /* all alike: the head has waited longest */
     int best_nice = sched_effective_nice(vm, best);
     for (Proc *q = best->next; q != vm->head && best_nice > NICE_MIN; q = q->next) {
         int n = sched_effective_nice(vm, q);
@@ -29,16 +29,23 @@ static Proc *priority_choose(VM *vm)
     return best;
 }
 
-static int64_t priority_turn_length(const VM *vm, const Proc *p)
+/* Every ready process has the same nice: then the head, which has waited longest, has
+ * the lowest effective nice and runs, as under round-robin. */
+static bool all_alike(const VM *vm)
 {
-    (void)p;
-    return vm->opt.quantum;
+    return !vm->head || vm->nready_nice[vm->head->nice - NICE_MIN] == vm->nready;
+}
+
+static Proc *priority_choose(VM *vm)
+{
+    return all_alike(vm) ? vm->head : lowest_effective_nice(vm);
 }
 
 const SchedPolicy sched_priority = {
     .name = "priority",
     .rule = "the ready process with the lowest effective nice runs for one quantum (aging)",
     .choose = priority_choose,
-    .turn_length = priority_turn_length,
     .uses_nice = true,
+    .turn_length = sched_one_quantum,
+    .acts_as_rr = all_alike,
 };

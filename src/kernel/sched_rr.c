@@ -13,15 +13,9 @@ static Proc *rr_choose(VM *vm)
     return vm->head;
 }
 
-static int64_t rr_turn_length(const VM *vm, const Proc *p)
-{
-    (void)p;
-    return vm->opt.quantum;
-}
-
 const SchedPolicy sched_rr = {
     .name = "rr",
     .rule = "round-robin: each ready process in turn runs for one quantum",
     .choose = rr_choose,
-    .turn_length = rr_turn_length,
+    .turn_length = sched_one_quantum,
 };

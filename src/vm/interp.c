@@ -96,6 +96,25 @@ static int64_t monotonic_ns(void)
 
 /* ---------------------------------------------------------------- turns */
 
+/* p, just chosen by sched_next, begins its turn: its pending signal is delivered and the
+ * switch counted. False when the signal ended or paused it (it left the ring). */
+static inline bool begin_turn(VM *vm, Proc *p)
+{
+    /* Signals go at the start of a turn; a turn resumed from a snapshot is not new. */
+    if (p->pending && !vm->resume_turn && !sig_deliver(vm, p))
+        return false;
+    if (p != vm->last_run)
+        vm->switches++;
+    vm->last_run = p;
+    vm->turn_start = vm->steps - vm->resume_used;   /* a resumed turn keeps its place */
+    vm->resume_used = 0;
+    vm->resume_turn = false;
+    vm->resched = false;
+    if (unlikely(vm->rec != NULL))
+        rec_switch(vm, p);
+    return true;
+}
+
 /* The next process to run, with its pending signal delivered; NULL when none can run. */
 static Proc *pick_next(VM *vm)
 {
@@ -118,19 +137,9 @@ static Proc *pick_next(VM *vm)
         Proc *p = sched_next(vm);
         if (!p)
             return NULL;
-        /* Signals go at the start of a turn; a turn resumed from a snapshot is not new. */
-        if (p->pending && !vm->resume_turn && !sig_deliver(vm, p))
-            continue;   /* it ended or paused: it left the ring */
-        if (p != vm->last_run)
-            vm->switches++;
-        vm->last_run = p;
-        vm->turn_start = vm->steps - vm->resume_used;   /* a resumed turn keeps its place */
-        vm->resume_used = 0;
-        vm->resume_turn = false;
-        vm->resched = false;
-        if (unlikely(vm->rec != NULL))
-            rec_switch(vm, p);
-        return p;
+        if (begin_turn(vm, p))
+            return p;
+        /* its signal ended or paused it: choose again */
     }
 }
 
@@ -144,17 +153,9 @@ static int64_t solo_budget(VM *vm)
     return CHECK_INTERVAL / vm->opt.quantum * vm->opt.quantum;
 }
 
-/* Instructions the current process p may run before the next check. */
-static int64_t turn_budget(VM *vm, Proc *p)
+/* turn_budget's b, cut where a watched run must stop: the careful path. */
+static int64_t __attribute__((noinline)) watched_budget(VM *vm, int64_t b)
 {
-    int64_t q = vm->turn_len;
-    /* Every budget ends on a turn boundary, where the kernel rotates the ring and
-     * delivers signals. A lone process with nothing pending may run many quanta at once. */
-    uint64_t used = vm->steps - vm->turn_start;
-    int64_t left = used == 0 ? q : q - (int64_t)(used % (uint64_t)q);   /* (a division is slow) */
-    int64_t b = p->next != p || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
-    if (!vm->watch)
-        return b;
     if (vm->debugger && host_interrupted())
         return 0;   /* park before the turn's first instruction (check_carefully) */
     if (vm->stop_at != VM_NO_STOP) {   /* the debugger wants the machine back */
@@ -186,6 +187,20 @@ static int64_t turn_budget(VM *vm, Proc *p)
             b = chunk;
     }
     return b < CHECK_INTERVAL ? b : CHECK_INTERVAL;
+}
+
+/* Instructions the current process p may run before the next check. */
+static inline int64_t turn_budget(VM *vm, Proc *p)
+{
+    int64_t q = vm->turn_len;
+    /* Every budget ends on a turn boundary, where the kernel rotates the ring and
+     * delivers signals. A lone process with nothing pending may run many quanta at once. */
+    uint64_t used = vm->steps - vm->turn_start;
+    int64_t left = used == 0 ? q : q - (int64_t)(used % (uint64_t)q);   /* (a division is slow) */
+    int64_t b = p->next != p || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
+    if (likely(!vm->watch))
+        return b;   /* (then no turn is longer than CHECK_INTERVAL: sched_update_watch) */
+    return watched_budget(vm, b);
 }
 
 /* After a syscall made another process runnable (or signalled): end the solo run at the
@@ -306,6 +321,7 @@ next_process:
             goto park_between_turns;
         return exit_status(vm);
     }
+turn_begun:   /* (p's turn has begun: begin_turn) */
     LOAD_PROC();
     budget = budget0 = turn_budget(vm, p);
     if (budget <= 0)
@@ -573,13 +589,23 @@ check:
         goto check_carefully;
     if (unlikely(!vm->plain_rr)) {
         if (vm->policy != &sched_rr) {
-            /* Every budget of another policy ends its turn (turn_budget): let it choose. */
+            /* Every budget of another policy ends its turn (turn_budget). */
             sched_turn_used(vm, p);
-            goto next_process;
+            if (!vm->acts_as_rr || p->next == p) {
+                /* The policy chooses who runs next. This is next_process without
+                 * pick_next's looks at host signals and sleepers, either of which would
+                 * have set watch. */
+                p = sched_next(vm);   /* (never NULL: p is still in the ring) */
+                if (unlikely(!begin_turn(vm, p)))
+                    goto next_process;
+                goto turn_begun;
+            }
+            /* It would choose p's successor for one quantum (sched.h): as round-robin
+             * does. */
         }
-        /* Round-robin with a recorder: tell it of the switch below (pick_next tells it
-         * of the others). */
-        if (p->next != p && !p->next->pending)
+        /* A recorder is told of round-robin's switch below (begin_turn tells it of the
+         * others). */
+        if (vm->rec && p->next != p && !p->next->pending)
             rec_switch(vm, p->next);
     }
     if (likely(p->next != p)) {
@@ -720,6 +746,7 @@ int vm_start(VM *vm, Program *prog, int argc, char **argv)
 void vm_free(VM *vm)
 {
     trace_stop(vm);
+    sched_lottery_free(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
     sem_free_all(vm);

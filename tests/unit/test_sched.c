@@ -57,6 +57,75 @@ static void remove_running_and_waiting(void **state)
     assert_ptr_equal(sched_next(&vm), &c);
 }
 
+static uint64_t test_random(uint64_t *state)   /* SplitMix64, for the random test below */
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* lottery finds a ticket's holder in its index (sched_lottery.c): through a random mix of
+ * every change the ring sees (processes joining, leaving while they wait or while they
+ * run, new nice values, turn ends, yields, draws, and the index dropped now and then, as
+ * when memory runs out), it names the same holder as walking the ring does, for the
+ * first, the last and random tickets. */
+static void lottery_index_matches_walk(void **state)
+{
+    enum { NPROCS = 300, STEPS = 200000 };
+    VM vm;
+    memset(&vm, 0, sizeof vm);
+    vm.policy = &sched_lottery;
+    vm.opt.quantum = 1;
+    vm.lottery_rng = 7;
+    Proc *procs = calloc(NPROCS, sizeof *procs);
+    assert_non_null(procs);
+    uint64_t rng = 2024;
+    for (int step = 0; step < STEPS; step++) {
+        uint64_t r = test_random(&rng);
+        Proc *p = &procs[r % NPROCS];
+        switch ((r >> 32) % 16) {
+        case 0: case 1: case 2:
+            if (!p->next)
+                sched_enqueue(&vm, p);
+            break;
+        case 3:
+            sched_remove(&vm, p);   /* waiting, running, or not in the ring at all */
+            break;
+        case 4:
+            sched_set_nice(&vm, p, (int)((r >> 40) % 40) + NICE_MIN);
+            break;
+        case 5:
+            if (vm.current)
+                sched_end_turn(&vm, vm.current);
+            break;
+        case 6:
+            if ((r >> 40) % 64 == 0)
+                sched_lottery_free(&vm);   /* the next look builds it again from the ring */
+            break;
+        default:
+            if (vm.head)
+                sched_next(&vm);   /* the runner joins the tail, and a ticket is drawn */
+            break;
+        }
+        uint64_t total = 0;   /* the waiting processes' tickets, by walking the ring */
+        if (vm.head) {
+            const Proc *q = vm.head;
+            do {
+                if (q != vm.current)
+                    total += (uint64_t)sched_tickets(q);
+            } while ((q = q->next) != vm.head);
+        }
+        if (total == 0)
+            continue;
+        uint64_t tickets[4] = { 0, total - 1, test_random(&rng) % total, test_random(&rng) % total };
+        for (int i = 0; i < 4; i++)
+            assert_ptr_equal(sched_lottery_holder(&vm, tickets[i]), sched_lottery_walk(&vm, tickets[i]));
+    }
+    sched_lottery_free(&vm);
+    free(procs);
+}
+
 /* Run source text as PID 1 with the given quantum; return its standard output. */
 static char *run_source(const char *src, int64_t quantum, int *status)
 {
@@ -120,6 +189,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ring_is_round_robin),
         cmocka_unit_test(remove_running_and_waiting),
+        cmocka_unit_test(lottery_index_matches_walk),
         cmocka_unit_test(round_robin_quantum_1),
         cmocka_unit_test(round_robin_quantum_3),
         cmocka_unit_test(exit_status_is_pid1_code),
