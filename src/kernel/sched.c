@@ -5,6 +5,7 @@
  */
 #include "sched.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,15 @@
 const SchedPolicy *const sched_policies[] = {
     &sched_rr, &sched_fifo, &sched_priority, &sched_lottery, &sched_mlfq, NULL,
 };
+
+const char *sched_describe(const VM *vm, char *buf, size_t cap)
+{
+    if (vm->policy == &sched_fifo)   /* (its turns last until the process gives up the core) */
+        snprintf(buf, cap, "%s", vm->policy->name);
+    else
+        snprintf(buf, cap, "%s, quantum %" PRId64, vm->policy->name, vm->opt.quantum);
+    return buf;
+}
 
 const SchedPolicy *sched_policy_find(const char *name)
 {

@@ -75,6 +75,8 @@ extern const SchedPolicy *const sched_policies[];   /* NULL-terminated; [0] is r
 
 /* The policy called name, or NULL. */
 const SchedPolicy *sched_policy_find(const char *name);
+/* The policy and, if it uses one, the quantum ("rr, quantum 3", "fifo"), for titles. */
+const char *sched_describe(const VM *vm, char *buf, size_t cap);
 /* The policies' names as a list for messages, "rr, fifo, priority, lottery or mlfq"
  * (built from sched_policies). */
 const char *sched_policy_names(void);

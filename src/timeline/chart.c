@@ -452,9 +452,9 @@ const char *chart_axis_label(char buf[32], uint64_t n, uint64_t step, uint64_t e
 
 const char *chart_title(const Chart *c, char *buf, size_t cap)
 {
-    char a[32], b[32], n[32], w[32], p[32];
-    int len = snprintf(buf, cap, "MVM timeline: %s, quantum %" PRId64 ", instructions %s to %s, %s process%s",
-                       c->vm->policy->name, c->vm->opt.quantum, chart_count(a, c->begin),
+    char a[32], b[32], n[32], w[32], p[32], policy[64];
+    int len = snprintf(buf, cap, "MVM timeline: %s, instructions %s to %s, %s process%s",
+                       sched_describe(c->vm, policy, sizeof policy), chart_count(a, c->begin),
                        chart_count(b, c->end), chart_count(p, c->nrows), c->nrows == 1 ? "" : "es");
     if (c->spans && len >= 0 && (size_t)len < cap)
         len += snprintf(buf + len, cap - (size_t)len, "; aggregated into %s spans of %s instructions",

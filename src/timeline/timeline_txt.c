@@ -146,9 +146,10 @@ int timeline_txt(FILE *f, const VM *vm)
     fill(r, rows, begin, width);
 
     char title[256];
-    snprintf(title, sizeof title, "timeline: %s, quantum %" PRId64 ", instructions %" PRIu64 " to %" PRIu64
+    char policy[64];
+    snprintf(title, sizeof title, "timeline: %s, instructions %" PRIu64 " to %" PRIu64
              ", one column = %" PRIu64 " instruction%s%s",
-             vm->policy->name, vm->opt.quantum, r->begin, r->end, width, width == 1 ? "" : "s",
+             sched_describe(vm, policy, sizeof policy), r->begin, r->end, width, width == 1 ? "" : "s",
              r->aggregated ? " (recorded in spans)" : "");
     put_wrapped(f, title);
     for (size_t j = 0; j < r->nprocs; j++) {
