@@ -32,8 +32,8 @@
 
 /* What happened to a process waiting in the ready ring (SchedPolicy.waiting). */
 typedef enum {
-    WAIT_BEGINS,    /* p waits at the tail: it became ready, or its turn ended and it stays */
-    WAIT_ENDS,      /* p no longer waits: it was chosen to run, or it left the ring */
+    WAIT_BEGINS,    /* p joined the tail: it became ready, or it yielded */
+    WAIT_ENDS,      /* p stopped waiting: it left the ring (paused, or ended by another) */
     WAIT_RENICED,   /* p waits still, with another nice */
 } WaitChange;
 
