@@ -233,10 +233,10 @@ static void spans_from_lists(Recorder *r, uint64_t now)
     r->nstretches = r->nchanges = r->nmarks = 0;
 }
 
-static void aggregate(VM *vm, Recorder *r, uint64_t now);
+static void aggregate(Recorder *r, uint64_t now);
 static void spans_stretch(Recorder *r, RecProc *rp, uint64_t a, uint64_t b);
 
-static void add_stretch(VM *vm, Recorder *r, uint32_t pid, uint64_t a, uint64_t b, uint32_t line)
+static void add_stretch(Recorder *r, uint32_t pid, uint64_t a, uint64_t b, uint32_t line)
 {
     if (b <= a || !r->timeline)
         return;
@@ -245,7 +245,7 @@ static void add_stretch(VM *vm, Recorder *r, uint32_t pid, uint64_t a, uint64_t 
         return;
     }
     if (r->nstretches == REC_EXACT_MAX) {
-        aggregate(vm, r, b);
+        aggregate(r, b);
         spans_add_run(r, &r->procs[pid - 1], a, b);
         return;
     }
@@ -308,9 +308,8 @@ static void spans_stretch(Recorder *r, RecProc *rp, uint64_t a, uint64_t b)
 }
 
 /* Turn the exact lists into spans: the run has outgrown REC_EXACT_MAX stretches. */
-static void aggregate(VM *vm, Recorder *r, uint64_t now)
+static void aggregate(Recorder *r, uint64_t now)
 {
-    (void)vm;
     spans_from_lists(r, now);
     r->counts_only = true;
 }
@@ -326,7 +325,7 @@ void rec_created(VM *vm, Proc *p)
         return;
     }
     *rp = (RecProc){
-        .first_run = REC_NONE, .name = name_of(r, p), .parent = p->parent ? p->parent->pid : 0,
+        .first_run = REC_NONE, .name = name_of(r, p),
         .created = vm->steps, .ended = REC_NONE, .ready_since = vm->steps,
         .icount0 = p->icount, .state_at = vm->steps,
         .nice = p->nice, .level = p->level, .state = PROC_READY, .known = true,
@@ -345,7 +344,7 @@ void rec_discarded(VM *vm, Proc *p)
 static void end_stretch(VM *vm, Recorder *r)
 {
     if (r->running)
-        add_stretch(vm, r, r->running, r->run_from, vm->steps, r->run_line);
+        add_stretch(r, r->running, r->run_from, vm->steps, r->run_line);
     r->running = 0;
 }
 

@@ -62,7 +62,6 @@ typedef struct RecProc {
     uint32_t pend_span;       /* in spans: instructions run in span pend_span, not yet */
     uint64_t pend;            /*   added to its cell (record.c: flush) */
     uint32_t name;            /* index into Recorder.names: the program it ran last */
-    int64_t  parent;          /* 0: none (PID 1, or created before a resume) */
     uint64_t created, ended;  /* REC_NONE: not (yet); REC_EARLIER: before a resume */
     uint64_t instructions, waiting;   /* final: set when it ends, or at rec_finish */
     uint64_t ready_since;     /* when it last entered the ready state (or recording began) */
