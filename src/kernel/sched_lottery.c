@@ -19,13 +19,15 @@
  *     larger than all the others. One that stops waiting (chosen to run, or gone) leaves
  *     its key unused. The running process has none: when its turn ends it joins the tail
  *     again.
- *   - A tree of sums over the keys holds the tickets, 16 entries to a node (64 bytes, one
- *     cache line). The leaves are the keys' tickets; an entry of the level above holds
- *     the tickets of the 16 entries below it, and so on up to the root node. To find the
- *     holder of ticket t, go down from the root: in each node, the child holding t is the
- *     first whose entries so far sum to more than t; take the ones before it off t, and
- *     go on in that child. 4,096 keys make three levels: three nodes to read, however
- *     long the queue. Changing a key's tickets changes one entry per level.
+ *   - A tree of sums over the keys holds the tickets, 8 entries to a node (32 bytes).
+ *     The leaves are the keys' tickets; an entry of the level above holds the tickets
+ *     of the 8 entries below it, and so on up to the root node. To find the holder of
+ *     ticket t, go down from the root: in each node, the child holding t is the first
+ *     whose entries so far sum to more than t; take the ones before it off t, and go on
+ *     in that child. 4,096 keys make four levels: four nodes to read, however long the
+ *     queue. Changing a key's tickets changes one entry per level. (16 entries to a
+ *     node, a cache line, read fewer nodes but scan more entries: on bench/procs.kar
+ *     lottery took 8% longer so, measured.)
  *   - When the keys run out, the waiting processes take keys 1..n again in the same order
  *     and the tree is built anew (rebuild): O(cap) work once every cap - n new keys, and
  *     cap > 4n, so a few steps per turn on average.
@@ -39,20 +41,22 @@
 #include "sched.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../debug.h"
 
-#define FANOUT      16   /* entries of a node: 16 x 4 bytes, one cache line */
-#define MAX_LEVELS  6    /* 16^6 = 2^24 keys, 16 x MAX_PROCESSES */
+#define FANOUT_BITS 3
+#define FANOUT      (1u << FANOUT_BITS)   /* entries of a node: 8 x 4 bytes */
+#define MAX_LEVELS  8                     /* 8^8 = 2^24 keys, 16 x MAX_PROCESSES */
 
 typedef struct TicketIndex {
     uint32_t  cap;        /* keys 1..cap - 1 (0 is none); a power of two, at least 64 */
-    uint32_t  levels;     /* of the tree: the least with 16^levels >= cap */
+    uint32_t  levels;     /* of the tree: the least with 8^levels >= cap */
     uint32_t  next_key;   /* the key the next process to wait takes (cap: none left) */
     uint32_t  count;      /* waiting processes */
     uint64_t  total;      /* and their tickets */
-    /* sum[levels - 1][k]: the tickets of key k; sum[l][e], above: the sum of the 16
-     * entries sum[l + 1][16e .. 16e + 15]. sum[0] is the root node. */
+    /* sum[levels - 1][k]: the tickets of key k; sum[l][e], above: the sum of the 8
+     * entries sum[l + 1][8e .. 8e + 7]. sum[0] is the root node. */
     uint32_t *sum[MAX_LEVELS];
     Proc    **holder;     /* [cap] the process holding each key, or NULL */
 } TicketIndex;
@@ -67,10 +71,10 @@ static uint64_t splitmix64(uint64_t *state)
 
 /* ---------------------------------------------------------------- the tree of sums */
 
-/* How far right a key shifts to give its entry at level l (4 bits a level). */
+/* How far right a key shifts to give its entry at level l (3 bits a level). */
 static inline uint32_t shift(const TicketIndex *x, uint32_t l)
 {
-    return 4 * (x->levels - 1 - l);
+    return FANOUT_BITS * (x->levels - 1 - l);
 }
 
 /* The entries of level l: cap >> shift, the root padded to a whole node. */
@@ -107,7 +111,7 @@ static uint32_t child_holding(const uint32_t *node, uint32_t *t)
 static uint32_t tree_find(const TicketIndex *x, uint64_t ticket)
 {
     uint32_t t = (uint32_t)ticket;   /* (tickets in all: at most 40 x MAX_PROCESSES) */
-    uint32_t e = 0;   /* the node to read at this level: entries 16e .. 16e + 15 */
+    uint32_t e = 0;   /* the node to read at this level: entries 8e .. 8e + 7 */
     for (uint32_t l = 0; l < x->levels; l++)
         e = FANOUT * e + child_holding(x->sum[l] + FANOUT * e, &t);
     return e;
@@ -126,32 +130,48 @@ static uint32_t capacity_for(uint32_t n)
 
 static void free_arrays(TicketIndex *x)
 {
-    free(x->sum[0]);   /* every level is in the root's block (rebuild) */
+    free(x->sum[0]);   /* every level is in the root's block (allocate) */
     free(x->holder);
 }
 
-/* Give the waiting processes keys 1..n in queue order, in new arrays of cap keys, and
- * build the tree over them in O(cap). They are the holders of the old keys, which are in
- * queue order, or, with no old arrays, the ring's processes but the running one. False
- * when out of memory (the index is as it was). */
+/* Zeroed arrays for y->cap keys (y->levels set). False when out of memory. */
+static bool allocate(TicketIndex *y)
+{
+    size_t entries = 0;
+    for (uint32_t l = 0; l < y->levels; l++)
+        entries += level_size(y, l);
+    uint32_t *block = calloc(entries, sizeof *block);
+    y->holder = calloc(y->cap, sizeof *y->holder);
+    if (!block || !y->holder) {
+        free(block);
+        free(y->holder);
+        return false;
+    }
+    for (uint32_t l = 0; l < y->levels; l++) {
+        y->sum[l] = block;
+        block += level_size(y, l);
+    }
+    return true;
+}
+
+/* Give the waiting processes keys 1..n in queue order and build the tree over them in
+ * O(cap). They are the holders of the old keys, which are in queue order, or, with no old
+ * arrays, the ring's processes but the running one. When the old arrays have cap keys,
+ * the keys move down in them (key k to n <= k, so nothing is overwritten before it is
+ * read), as most rebuilds keep cap and a new pair of arrays each time costs a tenth of
+ * lottery's time (measured). False when out of memory (the index is as it was). */
 static bool rebuild(VM *vm, TicketIndex *x, uint32_t cap)
 {
     TicketIndex y = { .cap = cap, .levels = 1 };
-    while ((UINT64_C(1) << (4 * y.levels)) < cap)
+    while ((UINT64_C(1) << (FANOUT_BITS * y.levels)) < cap)
         y.levels++;
-    size_t entries = 0;
-    for (uint32_t l = 0; l < y.levels; l++)
-        entries += level_size(&y, l);
-    uint32_t *block = calloc(entries, sizeof *block);
-    y.holder = calloc(cap, sizeof *y.holder);
-    if (!block || !y.holder) {
-        free(block);
-        free(y.holder);
+    bool in_place = x->holder && x->cap == cap;
+    if (in_place) {
+        for (uint32_t l = 0; l < y.levels; l++)
+            y.sum[l] = x->sum[l];
+        y.holder = x->holder;
+    } else if (!allocate(&y)) {
         return false;
-    }
-    for (uint32_t l = 0; l < y.levels; l++) {
-        y.sum[l] = block;
-        block += level_size(&y, l);
     }
     uint32_t *tickets = y.sum[y.levels - 1];   /* the leaves */
     if (x->holder) {
@@ -173,6 +193,13 @@ static bool rebuild(VM *vm, TicketIndex *x, uint32_t cap)
             }
         } while ((q = q->next) != vm->head);
     }
+    if (in_place) {   /* the keys above n, used before, are free */
+        size_t used = x->next_key;
+        memset(y.holder + y.count + 1, 0, (used - y.count - 1) * sizeof *y.holder);
+        memset(tickets + y.count + 1, 0, (used - y.count - 1) * sizeof *tickets);
+        for (uint32_t l = 0; l + 1 < y.levels; l++)
+            memset(y.sum[l], 0, level_size(&y, l) * sizeof *y.sum[l]);
+    }
     for (uint32_t k = 1; k <= y.count; k++) {
         y.holder[k]->ticket_key = k;
         y.total += tickets[k];
@@ -181,7 +208,8 @@ static bool rebuild(VM *vm, TicketIndex *x, uint32_t cap)
         for (uint32_t e = 0; e < cap >> shift(&y, l); e++)
             y.sum[l - 1][e / FANOUT] += y.sum[l][e];
     y.next_key = y.count + 1;
-    free_arrays(x);
+    if (!in_place)
+        free_arrays(x);
     *x = y;
     return true;
 }
@@ -267,6 +295,20 @@ Proc *sched_lottery_holder(VM *vm, uint64_t ticket)
     return x ? x->holder[tree_find(x, ticket)] : sched_lottery_walk(vm, ticket);
 }
 
+/* Key k's holder is chosen to run: it stops waiting. (lottery_waiting's WAIT_ENDS, given
+ * the key: the holder's own record of it is a cache miss away, with 1,000 processes.) */
+static Proc *take_key(TicketIndex *x, uint32_t k)
+{
+    Proc *p = x->holder[k];
+    uint32_t t = x->sum[x->levels - 1][k];
+    tree_add(x, k, -(int32_t)t);
+    x->total -= t;
+    x->holder[k] = NULL;
+    p->ticket_key = 0;
+    x->count--;
+    return p;
+}
+
 /* The tickets of the ready processes, counted by nice. */
 static uint64_t ready_tickets(const VM *vm)
 {
@@ -285,11 +327,9 @@ static Proc *lottery_choose(VM *vm)
     if (vm->tickets && !indexed(vm->tickets, tail))
         lottery_waiting(vm, tail, WAIT_BEGINS);
     TicketIndex *x = index_of(vm);
-    uint64_t ticket = splitmix64(&vm->lottery_rng) % (x ? x->total : ready_tickets(vm));
-    Proc *chosen = sched_lottery_holder(vm, ticket);
-    if (vm->tickets)
-        lottery_waiting(vm, chosen, WAIT_ENDS);   /* it runs now */
-    return chosen;
+    if (!x)   /* out of memory: walk the ring */
+        return sched_lottery_walk(vm, splitmix64(&vm->lottery_rng) % ready_tickets(vm));
+    return take_key(x, tree_find(x, splitmix64(&vm->lottery_rng) % x->total));
 }
 
 const SchedPolicy sched_lottery = {
