@@ -480,9 +480,9 @@ static int cmd_resume(Cli *cli)
     if (debug_path) {
         const Proc *first = NULL;
         for (size_t i = 0; i < vm.ntable && !first; i++)
-            if (vm.table[i] && vm.table[i]->state != PROC_EXITED && vm.table[i]->prog)
+            if (vm.table[i] && vm.table[i]->state != PROC_EXITED && vm.table[i]->cpu.prog)
                 first = vm.table[i];
-        debug = first ? debug_load(debug_path, first->prog, vm.opt.memory_size, stderr) : NULL;
+        debug = first ? debug_load(debug_path, first->cpu.prog, vm.opt.memory_size, stderr) : NULL;
         if (!debug) {
             if (!first)
                 fprintf(stderr, "mvm: %s: --debug: the snapshot has no live process\n", cli->file);

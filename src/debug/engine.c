@@ -114,10 +114,10 @@ static const char *const cond_ops[] = { "==", "!=", "<", "<=", ">", ">=" };
 
 uint32_t dbg_next_pc(const Proc *p)
 {
-    const Instr *code = p->prog->code;
-    uint32_t pc = p->pc;
-    for (uint32_t k = p->fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
-        pc = p->frames[k - 1].ret;
+    const Instr *code = p->cpu.prog->code;
+    uint32_t pc = p->cpu.pc;
+    for (uint32_t k = p->cpu.fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
+        pc = p->cpu.frames[k - 1].ret;
     return pc;
 }
 
@@ -137,10 +137,10 @@ void dbg_where_now(DbgEngine *e, DbgStop *st)
     st->status = e->status;
     st->steps = e->vm->steps;
     Proc *p = dbg_next_process(e);
-    if (!p || !p->prog)
+    if (!p || !p->cpu.prog)
         return;
     uint32_t pc = dbg_next_pc(p);
-    const Program *pr = p->prog;
+    const Program *pr = p->cpu.prog;
     st->pid = p->pid;
     st->file = pr->units[pr->info[pc].unit].path;
     st->line = pr->info[pc].line;
@@ -152,7 +152,7 @@ void dbg_where_now(DbgEngine *e, DbgStop *st)
 static bool read_word(VM *vm, int64_t pid, int64_t addr, int64_t *v)
 {
     Proc *p = proc_find_live(vm, pid);
-    return p && mem_read(&p->mem, addr, v) == 0;
+    return p && mem_read(&p->cpu.mem, addr, v) == 0;
 }
 
 static bool cond_holds(VM *vm, Proc *p, uint32_t pc, const Cond *c)
@@ -161,8 +161,8 @@ static bool cond_holds(VM *vm, Proc *p, uint32_t pc, const Cond *c)
     switch (c->kind) {
     case COND_NONE: return true;
     case COND_PID:  v = p->pid; break;
-    case COND_REG:  v = c->reg == REG_PC ? (int64_t)proc_line(p, pc) : p->reg[c->reg]; break;
-    case COND_MEM:  if (mem_read(&p->mem, c->addr, &v) != 0) return false; break;
+    case COND_REG:  v = c->reg == REG_PC ? (int64_t)proc_line(p, pc) : p->cpu.reg[c->reg]; break;
+    case COND_MEM:  if (mem_read(&p->cpu.mem, c->addr, &v) != 0) return false; break;
     default:        return false;
     }
     switch (c->op) {
@@ -250,8 +250,8 @@ static Program *main_program(DbgEngine *e)
     VM *vm = e->vm;
     for (size_t i = 0; i < vm->ntable; i++) {
         Proc *p = vm->table[i];
-        if (p && p->prog && strcmp(p->prog->path, e->main_path) == 0)
-            return p->prog;
+        if (p && p->cpu.prog && strcmp(p->cpu.prog->path, e->main_path) == 0)
+            return p->cpu.prog;
     }
     return NULL;
 }
@@ -392,9 +392,9 @@ static int breakpoint_at(DbgEngine *e, Proc *p, uint32_t pc)
         Bp *bp = &e->bps[i];
         if (bp->watch)
             continue;
-        if (bp->cache_prog != p->prog) {
-            bp->cache_prog = p->prog;
-            bp->cache_pc = bp_pc(e, bp, p->prog);
+        if (bp->cache_prog != p->cpu.prog) {
+            bp->cache_prog = p->cpu.prog;
+            bp->cache_pc = bp_pc(e, bp, p->cpu.prog);
         }
         if (bp->cache_pc == pc && cond_holds(e->vm, p, pc, &bp->cond))
             return bp->id;
@@ -435,11 +435,11 @@ static void patch_all(DbgEngine *e)
     VM *vm = e->vm;
     for (size_t i = 0; i < vm->ntable; i++) {
         Proc *p = vm->table[i];
-        if (!p || p->state == PROC_EXITED || !p->prog)
+        if (!p || p->state == PROC_EXITED || !p->cpu.prog)
             continue;
         for (size_t k = 0; k < e->nbps; k++)
             if (!e->bps[k].watch)
-                patch_one(e, p->prog, bp_pc(e, &e->bps[k], p->prog));
+                patch_one(e, p->cpu.prog, bp_pc(e, &e->bps[k], p->cpu.prog));
     }
 }
 
@@ -469,7 +469,7 @@ static void unpatch_all(DbgEngine *e)
 static bool on_break(VM *vm, Proc *p, uint32_t pc, uint8_t *covered)
 {
     DbgEngine *e = vm->debugger;
-    const Patch *pt = find_patch(e, p->prog, pc);
+    const Patch *pt = find_patch(e, p->cpu.prog, pc);
     *covered = pt ? pt->op : OP_NOP;
     if (e->skip_proc == p && e->skip_pc == pc) {
         e->skip_proc = NULL;
@@ -738,7 +738,7 @@ static DbgEvent step_until(DbgEngine *e, DonePred done, const void *arg, DbgStop
             finish_stop(e, DBG_STEPPED, st);
             return DBG_STEPPED;
         }
-        if (p && (e->hit = breakpoint_at(e, p, p->pc)) != 0) {
+        if (p && (e->hit = breakpoint_at(e, p, p->cpu.pc)) != 0) {
             finish_stop(e, DBG_BREAKPOINT, st);
             return DBG_BREAKPOINT;
         }
@@ -759,7 +759,7 @@ DbgEvent dbg_continue(DbgEngine *e, DbgStop *st)
         return step_until(e, NULL, NULL, st);
     Proc *p = dbg_next_process(e);
     e->skip_proc = p;
-    e->skip_pc = p ? p->pc : 0;
+    e->skip_pc = p ? p->cpu.pc : 0;
     e->hit = 0;
     DbgEvent ev = advance(e, UINT64_MAX, true);
     finish_stop(e, ev, st);
@@ -775,9 +775,9 @@ static bool follow_done(DbgEngine *e, const void *arg)
     Proc *p = proc_find_live(e->vm, f->pid);
     if (!p)
         return true;   /* it ended */
-    if (dbg_next_process(e) != p || p->icount == f->icount)
+    if (dbg_next_process(e) != p || p->cpu.icount == f->icount)
         return false;
-    return f->out ? p->fp < f->depth : p->fp <= f->depth;
+    return f->out ? p->cpu.fp < f->depth : p->cpu.fp <= f->depth;
 }
 
 static DbgEvent follow(DbgEngine *e, bool out, DbgStop *st)
@@ -785,8 +785,8 @@ static DbgEvent follow(DbgEngine *e, bool out, DbgStop *st)
     Proc *p = dbg_next_process(e);
     if (!p)
         return dbg_step(e, 1, st);
-    Follow f = { p->pid, p->fp, p->icount, out };
-    if (out && p->fp == 0)
+    Follow f = { p->pid, p->cpu.fp, p->cpu.icount, out };
+    if (out && p->cpu.fp == 0)
         f.out = false;   /* at top level: finish is next */
     e->hit = 0;
     return step_until(e, follow_done, &f, st);
@@ -850,7 +850,7 @@ static uint64_t survey_stepping(DbgEngine *e, size_t i, uint64_t limit, uint64_t
     DbgStop w = { 0 };
     while (!e->ended && e->vm->steps < limit) {
         Proc *p = dbg_next_process(e);
-        int id = p ? breakpoint_at(e, p, p->pc) : 0;
+        int id = p ? breakpoint_at(e, p, p->cpu.pc) : 0;
         if (id && ++n == stop_at) {
             e->hit = id;
             finish_stop(e, *ev = DBG_BREAKPOINT, st);

@@ -31,7 +31,7 @@ static cJSON *new_view(const char *name)
 static Proc *view_proc(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
 {
     Proc *p = pid ? proc_find(dbg_machine(e), pid) : dbg_next_process(e);
-    if (!p || p->state == PROC_EXITED || !p->prog) {
+    if (!p || p->state == PROC_EXITED || !p->cpu.prog) {
         if (pid)
             snprintf(msg, msglen, "no live process %" PRId64, pid);
         else
@@ -61,11 +61,11 @@ static void value_text(int64_t bits, int type, char *buf, size_t n)
 static cJSON *register_json(const Proc *p, int r, uint32_t pc)
 {
     cJSON *o = cJSON_CreateObject();
-    int64_t bits = r == REG_PC ? (int64_t)proc_line(p, pc) : p->reg[r];
+    int64_t bits = r == REG_PC ? (int64_t)proc_line(p, pc) : p->cpu.reg[r];
     char text[40];
-    value_text(bits, p->type[r], text, sizeof text);
+    value_text(bits, p->cpu.type[r], text, sizeof text);
     cJSON_AddStringToObject(o, "name", reg_name(r));
-    cJSON_AddStringToObject(o, "type", type_names[p->type[r]]);
+    cJSON_AddStringToObject(o, "type", type_names[p->cpu.type[r]]);
     cJSON_AddStringToObject(o, "value", text);
     if (reg_flag_name(r))
         cJSON_AddStringToObject(o, "flag", reg_flag_name(r));
@@ -76,13 +76,13 @@ cJSON *dbg_view_regs(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
 {
     /* A zombie keeps its registers (a fault's aftermath): those can still be shown. */
     Proc *p = pid ? proc_find(dbg_machine(e), pid) : NULL;
-    if (!p || p->prog)
+    if (!p || p->cpu.prog)
         p = view_proc(e, pid, msg, msglen);
     if (!p)
         return NULL;
     cJSON *v = new_view("regs"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
-    uint32_t pc = p->prog ? dbg_next_pc(p) : 0;
+    uint32_t pc = p->cpu.prog ? dbg_next_pc(p) : 0;
     for (int r = 0; r < REG_ZERO; r++)
         cJSON_AddItemToArray(list, register_json(p, r, pc));
     cJSON_AddItemToObject(v, "registers", list);
@@ -104,7 +104,7 @@ static cJSON *word_json(Proc *p, int64_t addr)
     int64_t w;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "addr", (double)addr);
-    if (mem_read(&p->mem, addr, &w) == 0)
+    if (mem_read(&p->cpu.mem, addr, &w) == 0)
         cJSON_AddItemToObject(o, "value", word_value(w));
     else
         cJSON_AddStringToObject(o, "error", "not readable");
@@ -166,8 +166,8 @@ cJSON *dbg_view_stack(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
         return NULL;
     cJSON *v = new_view("stack"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
-    for (uint32_t i = 0; i < p->sp; i++)
-        cJSON_AddItemToArray(list, word_value(p->stack[i]));
+    for (uint32_t i = 0; i < p->cpu.sp; i++)
+        cJSON_AddItemToArray(list, word_value(p->cpu.stack[i]));
     cJSON_AddItemToObject(v, "stack", list);   /* bottom first */
     return v;
 }
@@ -204,16 +204,16 @@ cJSON *dbg_view_bt(DbgEngine *e, int64_t pid, char *msg, size_t msglen)
     static const char *const kinds[] = { "call", "library", "signal" };
     cJSON *v = new_view("bt"), *list = cJSON_CreateArray();
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);
-    cJSON *top = place_json(p->prog, dbg_next_pc(p));
+    cJSON *top = place_json(p->cpu.prog, dbg_next_pc(p));
     cJSON_AddStringToObject(top, "kind", "now");
     cJSON_AddItemToArray(list, top);
     uint32_t nsig = p->nctx;
-    for (uint32_t k = p->fp; k-- > 0; ) {
-        const Frame *fr = &p->frames[k];
+    for (uint32_t k = p->cpu.fp; k-- > 0; ) {
+        const Frame *fr = &p->cpu.frames[k];
         /* A frame returns to ret; the call it returns from stands just before, except
          * for a signal frame, whose ret is the interrupted instruction itself. */
         uint32_t at = fr->kind == FRAME_SIGNAL || fr->ret == 0 ? fr->ret : fr->ret - 1;
-        cJSON *f = place_json(p->prog, at);
+        cJSON *f = place_json(p->cpu.prog, at);
         cJSON_AddStringToObject(f, "kind", kinds[fr->kind < 3 ? fr->kind : 0]);
         if (fr->kind == FRAME_SIGNAL && nsig > 0)
             add_context(f, &p->ctx[--nsig]);
@@ -252,13 +252,13 @@ cJSON *dbg_view_ps(DbgEngine *e)
         if (levels && p->state != PROC_EXITED)   /* a zombie is in no queue */
             cJSON_AddNumberToObject(o, "queue", p->level);
         cJSON_AddBoolToObject(o, "next", p == next);
-        if (p->prog) {
-            cJSON_AddStringToObject(o, "program", p->prog->path);
+        if (p->cpu.prog) {
+            cJSON_AddStringToObject(o, "program", p->cpu.prog->path);
             cJSON_AddNumberToObject(o, "line", proc_line(p, dbg_next_pc(p)));
         } else {
             cJSON_AddNumberToObject(o, "exit_code", (double)p->exit_code);
         }
-        cJSON_AddNumberToObject(o, "instructions", (double)p->icount);
+        cJSON_AddNumberToObject(o, "instructions", (double)p->cpu.icount);
         add_pending(o, p->pending);
         cJSON_AddItemToArray(list, o);
     }
@@ -313,10 +313,10 @@ cJSON *dbg_view_where(DbgEngine *e, int context)
 {
     cJSON *v = new_view("where");
     Proc *p = dbg_next_process(e);
-    if (!p || !p->prog)
+    if (!p || !p->cpu.prog)
         return v;
     uint32_t pc = dbg_next_pc(p);
-    const Program *pr = p->prog;
+    const Program *pr = p->cpu.prog;
     const char *path = pr->units[pr->info[pc].unit].path;
     uint32_t line = pr->info[pc].line;
     cJSON_AddNumberToObject(v, "pid", (double)p->pid);

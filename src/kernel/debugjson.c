@@ -277,7 +277,7 @@ void debug_free(DebugScript *s)
 static void run_action(VM *vm, Proc *p, uint32_t pc, const DebugAction *a)
 {
     char where[300];
-    dump_where(p->prog, pc, where, sizeof where);
+    dump_where(p->cpu.prog, pc, where, sizeof where);
     fprintf(vm->err, "[debug] %9" PRIu64 "  PID %5" PRId64 "  %-24s  %s", vm->steps + 1, p->pid, where,
             kind_text[a->kind]);
     if (a->kind == DBG_MEMORY)
@@ -295,7 +295,7 @@ static void run_action(VM *vm, Proc *p, uint32_t pc, const DebugAction *a)
 void debug_step(VM *vm, Proc *p, uint32_t pc)
 {
     const DebugScript *s = vm->opt.debug;
-    const Program *prog = p->prog;
+    const Program *prog = p->cpu.prog;
     if (prog->code[pc].op == OP_END)
         return;   /* about to end: not an instruction */
     fflush(vm->out);   /* the program's output so far comes first */

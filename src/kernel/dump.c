@@ -24,14 +24,14 @@ const char *dump_flag_name(int r)
 
 size_t dump_reg_value(const Proc *p, int r, uint32_t pc, char *buf, size_t cap)
 {
-    int64_t v = r == REG_PC && p->prog ? (int64_t)proc_line(p, pc) : p->reg[r];
+    int64_t v = r == REG_PC && p->cpu.prog ? (int64_t)proc_line(p, pc) : p->cpu.reg[r];
     char tmp[FMT_FLOAT_MAX];
     size_t n;
-    if (p->type[r] == TYPE_DOUBLE) {
+    if (p->cpu.type[r] == TYPE_DOUBLE) {
         double d;
         memcpy(&d, &v, sizeof d);
         n = fmt_double(d, tmp, sizeof tmp);
-    } else if (p->type[r] == TYPE_FLOAT) {
+    } else if (p->cpu.type[r] == TYPE_FLOAT) {
         uint32_t bits = (uint32_t)v;
         float f;
         memcpy(&f, &bits, sizeof f);
@@ -62,12 +62,12 @@ void dump_registers(FILE *f, const Proc *p, uint32_t pc, bool all)
         int shown = 0;
         fputs("  ", f);
         for (int r = 0; r < REG_ZERO; r++) {
-            if (p->reg[r] == 0 && r != REG_PC && p->type[r] == reg_default_type(r))
+            if (p->cpu.reg[r] == 0 && r != REG_PC && p->cpu.type[r] == reg_default_type(r))
                 continue;
             dump_reg_value(p, r, pc, v, sizeof v);
             fprintf(f, "%s%s=%s", shown++ ? " " : "", dump_flag_name(r), v);
-            if (p->type[r] != reg_default_type(r))
-                fprintf(f, "(%s)", type_names[p->type[r]]);
+            if (p->cpu.type[r] != reg_default_type(r))
+                fprintf(f, "(%s)", type_names[p->cpu.type[r]]);
         }
         fputc('\n', f);
         return;
@@ -78,7 +78,7 @@ void dump_registers(FILE *f, const Proc *p, uint32_t pc, bool all)
             dump_reg_value(p, r, pc, v, sizeof v);
             const char *flag = reg_flag_name(r);   /* I1 shows as I1/ZF */
             fprintf(f, " %s%s%s=%s:%s", reg_name(r), flag ? "/" : "", flag ? flag : "", v,
-                    type_names[p->type[r]]);
+                    type_names[p->cpu.type[r]]);
         }
         fputc('\n', f);
     }
@@ -90,7 +90,7 @@ void dump_memory(FILE *f, Proc *p, int64_t a, int64_t b)
         int64_t w;
         if ((addr - a) % 8 == 0)
             fprintf(f, "%s  [%" PRId64 "]", addr == a ? "" : "\n", addr);
-        if (mem_read(&p->mem, addr, &w) == 0)
+        if (mem_read(&p->cpu.mem, addr, &w) == 0)
             fprintf(f, " %" PRId64, w);
         else
             fputs(" --", f);
@@ -104,13 +104,13 @@ void dump_memory(FILE *f, Proc *p, int64_t a, int64_t b)
 static const char *frame_kind(const Proc *p, uint32_t k, int *sig)
 {
     *sig = 0;
-    if (p->frames[k].kind == FRAME_CALL)
+    if (p->cpu.frames[k].kind == FRAME_CALL)
         return "call";
-    if (p->frames[k].kind == FRAME_LIBRARY)
+    if (p->cpu.frames[k].kind == FRAME_LIBRARY)
         return "library";
     uint32_t nth = 0;   /* which signal frame from the bottom: its context is ctx[nth] */
     for (uint32_t i = 0; i < k; i++)
-        nth += p->frames[i].kind == FRAME_SIGNAL;
+        nth += p->cpu.frames[i].kind == FRAME_SIGNAL;
     if (nth < p->nctx)
         *sig = p->ctx[nth].sig;
     return "signal handler";
@@ -119,39 +119,39 @@ static const char *frame_kind(const Proc *p, uint32_t k, int *sig)
 void dump_stacks(FILE *f, const Proc *p, uint32_t pc)
 {
     char where[300];
-    fprintf(f, "  data stack (%" PRIu32 " words, top first):", p->sp);
-    for (uint32_t i = 0; i < p->sp && i < STACK_SHOWN; i++)
-        fprintf(f, " %" PRId64, p->stack[p->sp - 1 - i]);
-    if (p->sp > STACK_SHOWN)
-        fprintf(f, " ... (%" PRIu32 " more)", p->sp - STACK_SHOWN);
+    fprintf(f, "  data stack (%" PRIu32 " words, top first):", p->cpu.sp);
+    for (uint32_t i = 0; i < p->cpu.sp && i < STACK_SHOWN; i++)
+        fprintf(f, " %" PRId64, p->cpu.stack[p->cpu.sp - 1 - i]);
+    if (p->cpu.sp > STACK_SHOWN)
+        fprintf(f, " ... (%" PRIu32 " more)", p->cpu.sp - STACK_SHOWN);
     fputc('\n', f);
-    dump_where(p->prog, pc, where, sizeof where);
-    fprintf(f, "  call stack (%" PRIu32 " frames, innermost first):\n    #0 at %s\n", p->fp, where);
-    for (uint32_t n = 1; n <= p->fp && n <= FRAMES_SHOWN; n++) {
-        uint32_t k = p->fp - n;
+    dump_where(p->cpu.prog, pc, where, sizeof where);
+    fprintf(f, "  call stack (%" PRIu32 " frames, innermost first):\n    #0 at %s\n", p->cpu.fp, where);
+    for (uint32_t n = 1; n <= p->cpu.fp && n <= FRAMES_SHOWN; n++) {
+        uint32_t k = p->cpu.fp - n;
         int sig;
         const char *kind = frame_kind(p, k, &sig);
-        uint32_t ret = p->frames[k].ret;
+        uint32_t ret = p->cpu.frames[k].ret;
         /* A call returns after its CALL: name the CALL; a signal frame resumes at ret. */
-        dump_where(p->prog, sig || p->frames[k].kind == FRAME_SIGNAL || ret == 0 ? ret : ret - 1,
+        dump_where(p->cpu.prog, sig || p->cpu.frames[k].kind == FRAME_SIGNAL || ret == 0 ? ret : ret - 1,
                    where, sizeof where);
-        if (p->frames[k].kind == FRAME_SIGNAL)
+        if (p->cpu.frames[k].kind == FRAME_SIGNAL)
             fprintf(f, "    #%" PRIu32 " %s (%s), resumes at %s\n", n, kind,
                     sig ? signal_info[sig].name : "?", where);
         else
             fprintf(f, "    #%" PRIu32 " %s from %s\n", n, kind, where);
     }
-    if (p->fp > FRAMES_SHOWN)
-        fprintf(f, "    ... (%" PRIu32 " more frames)\n", p->fp - FRAMES_SHOWN);
+    if (p->cpu.fp > FRAMES_SHOWN)
+        fprintf(f, "    ... (%" PRIu32 " more frames)\n", p->cpu.fp - FRAMES_SHOWN);
 }
 
 static void dump_process(FILE *f, const Proc *p)
 {
     char where[300] = "-";
-    if (p->state != PROC_EXITED && p->prog)
-        dump_where(p->prog, p->pc, where, sizeof where);
+    if (p->state != PROC_EXITED && p->cpu.prog)
+        dump_where(p->cpu.prog, p->cpu.pc, where, sizeof where);
     fprintf(f, "  PID %5" PRId64 "  parent %5" PRId64 "  %-8s  %-28s  instructions %" PRIu64,
-            p->pid, p->parent ? p->parent->pid : 0, proc_state_name[p->state], where, p->icount);
+            p->pid, p->parent ? p->parent->pid : 0, proc_state_name[p->state], where, p->cpu.icount);
     if (p->state == PROC_EXITED)
         fprintf(f, "  exit code %" PRId64, p->exit_code);
     if (p->pending) {

@@ -125,10 +125,10 @@ int exec_read_args(Proc *p, int64_t addr, char ***argv, int *argc)
     if (addr == 0)
         return 0;
     int64_t n;
-    int e = mem_read(&p->mem, addr, &n);
+    int e = mem_read(&p->cpu.mem, addr, &n);
     if (e)
         return e;
-    if (n < 0 || n > (int64_t)mem_block_size(&p->mem, addr))
+    if (n < 0 || n > (int64_t)mem_block_size(&p->cpu.mem, addr))
         return ERR_INVALID_ADDRESS;
     char **v = calloc((size_t)n + 1, sizeof *v);
     if (!v)
@@ -136,7 +136,7 @@ int exec_read_args(Proc *p, int64_t addr, char ***argv, int *argc)
     for (int64_t i = 0; i < n; i++) {
         int64_t s;
         size_t len;
-        e = mem_read(&p->mem, addr + 1 + i, &s);
+        e = mem_read(&p->cpu.mem, addr + 1 + i, &s);
         if (!e)
             e = sys_read_string(p, s, &v[i], &len);
         if (e) {
@@ -160,11 +160,11 @@ int exec_install_args(Proc *p, char **argv, int argc)
     int64_t array = 0;
     if (!e) {
         /* No arguments: an array of size 0, one word holding 0. */
-        e = argc == 0 ? mem_alloc(&p->mem, 1, &array) : sys_new_array(p, addrs, argc, &array);
+        e = argc == 0 ? mem_alloc(&p->cpu.mem, 1, &array) : sys_new_array(p, addrs, argc, &array);
     }
     free(addrs);
     if (!e)
-        p->reg[REG_F1] = array;
+        p->cpu.reg[REG_F1] = array;
     return e;
 }
 
@@ -173,8 +173,8 @@ int exec_replace(VM *vm, Proc *p, Program *prog, char **argv, int argc)
     Memory fresh;
     if (mem_init(&fresh, (uint64_t)vm->opt.memory_size, (uint64_t)vm->opt.heap_start) != 0)
         return ERR_MEMORY_ALLOCATION;
-    mem_release(&p->mem);          /* shared mappings go with the old image */
-    p->mem = fresh;
+    mem_release(&p->cpu.mem);          /* shared mappings go with the old image */
+    p->cpu.mem = fresh;
     proc_free_stacks(p);
     sig_contexts_free(p);   /* the handlers' frames went with the call stack */
     proc_reset_registers(p);

@@ -119,8 +119,8 @@ static void disown(Proc *child)
 
 void proc_reset_registers(Proc *p)
 {
-    memset(p->reg, 0, sizeof p->reg);
-    p->typed = 0;
+    memset(p->cpu.reg, 0, sizeof p->cpu.reg);
+    p->cpu.typed = 0;
     for (int r = 0; r < REG_COUNT; r++)
         proc_set_type(p, r, reg_default_type(r));
     proc_set_type(p, REG_ZERO, TYPE_LONG);
@@ -157,13 +157,13 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
 
 static void release_resources(Proc *p)
 {
-    mem_release(&p->mem);
+    mem_release(&p->cpu.mem);
     proc_free_stacks(p);
     sig_contexts_free(p);
-    if (p->prog)
-        program_release(p->prog);
-    p->prog = NULL;
-    p->code = NULL;
+    if (p->cpu.prog)
+        program_release(p->cpu.prog);
+    p->cpu.prog = NULL;
+    p->cpu.code = NULL;
 }
 
 void proc_discard(VM *vm, Proc *p)
@@ -184,7 +184,7 @@ Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
     Proc *p = proc_new(vm, parent, err);
     if (!p)
         return NULL;
-    if (mem_init(&p->mem, (uint64_t)vm->opt.memory_size, (uint64_t)vm->opt.heap_start) != 0) {
+    if (mem_init(&p->cpu.mem, (uint64_t)vm->opt.memory_size, (uint64_t)vm->opt.heap_start) != 0) {
         proc_discard(vm, p);
         *err = ERR_MEMORY_ALLOCATION;
         return NULL;
@@ -216,26 +216,26 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     Proc *c = proc_new(vm, parent, err);
     if (!c)
         return NULL;
-    memcpy(c->reg, parent->reg, sizeof c->reg);
-    memcpy(c->type, parent->type, sizeof c->type);
-    c->typed = parent->typed;
-    c->pc = parent->pc;
+    memcpy(c->cpu.reg, parent->cpu.reg, sizeof c->cpu.reg);
+    memcpy(c->cpu.type, parent->cpu.type, sizeof c->cpu.type);
+    c->cpu.typed = parent->cpu.typed;
+    c->cpu.pc = parent->cpu.pc;
     memcpy(c->handler, parent->handler, sizeof c->handler);
     c->handling = parent->handling;
     /* Stacks are copied to their used size only: an idle child stays small. */
-    c->stack = copy_array(c, parent->stack, parent->sp, sizeof *c->stack);
-    c->sp = c->stack_cap = parent->sp;
-    c->frames = copy_array(c, parent->frames, parent->fp, sizeof *c->frames);
-    c->fp = c->frames_cap = parent->fp;
-    if ((parent->sp && !c->stack) || (parent->fp && !c->frames) || sig_contexts_copy(c, parent) != 0 ||
-        mem_fork(&c->mem, &parent->mem) != 0) {
+    c->cpu.stack = copy_array(c, parent->cpu.stack, parent->cpu.sp, sizeof *c->cpu.stack);
+    c->cpu.sp = c->cpu.stack_cap = parent->cpu.sp;
+    c->cpu.frames = copy_array(c, parent->cpu.frames, parent->cpu.fp, sizeof *c->cpu.frames);
+    c->cpu.fp = c->cpu.frames_cap = parent->cpu.fp;
+    if ((parent->cpu.sp && !c->cpu.stack) || (parent->cpu.fp && !c->cpu.frames) || sig_contexts_copy(c, parent) != 0 ||
+        mem_fork(&c->cpu.mem, &parent->cpu.mem) != 0) {
         proc_discard(vm, c);
         *err = ERR_MEMORY_ALLOCATION;
         return NULL;
     }
-    program_retain(parent->prog);
-    c->prog = parent->prog;
-    c->code = parent->code;
+    program_retain(parent->cpu.prog);
+    c->cpu.prog = parent->cpu.prog;
+    c->cpu.code = parent->cpu.code;
     if (vm->rec)
         rec_created(vm, c);
     return c;
@@ -244,11 +244,11 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
 void proc_set_program(Proc *p, Program *prog)
 {
     program_retain(prog);
-    if (p->prog)
-        program_release(p->prog);
-    p->prog = prog;
-    p->code = prog->code;
-    p->pc = prog->units[0].first;
+    if (p->cpu.prog)
+        program_release(p->cpu.prog);
+    p->cpu.prog = prog;
+    p->cpu.code = prog->code;
+    p->cpu.pc = prog->units[0].first;
 }
 
 /* ---- Ending ---- */
@@ -354,38 +354,38 @@ static int grow(Proc *p, void **buf, uint32_t *cap, uint32_t used, int64_t limit
 
 void proc_free_stacks(Proc *p)
 {
-    free(p->stack);
-    free(p->frames);
+    free(p->cpu.stack);
+    free(p->cpu.frames);
     mem_budget_release(p->stack_charge);
     p->stack_charge = 0;
-    p->stack = NULL;
-    p->frames = NULL;
-    p->sp = p->stack_cap = p->fp = p->frames_cap = 0;
+    p->cpu.stack = NULL;
+    p->cpu.frames = NULL;
+    p->cpu.sp = p->cpu.stack_cap = p->cpu.fp = p->cpu.frames_cap = 0;
 }
 
 int proc_push(VM *vm, Proc *p, int64_t v)
 {
-    if (p->sp == p->stack_cap) {
-        int e = grow(p, (void **)&p->stack, &p->stack_cap, p->sp, vm->opt.stack_size, sizeof *p->stack);
+    if (p->cpu.sp == p->cpu.stack_cap) {
+        int e = grow(p, (void **)&p->cpu.stack, &p->cpu.stack_cap, p->cpu.sp, vm->opt.stack_size, sizeof *p->cpu.stack);
         if (e)
             return e;
     }
-    p->stack[p->sp++] = v;
+    p->cpu.stack[p->cpu.sp++] = v;
     return 0;
 }
 
 int proc_push_frame(VM *vm, Proc *p, Frame f)
 {
-    if (p->fp == p->frames_cap) {
-        int e = grow(p, (void **)&p->frames, &p->frames_cap, p->fp, vm->opt.call_depth, sizeof *p->frames);
+    if (p->cpu.fp == p->cpu.frames_cap) {
+        int e = grow(p, (void **)&p->cpu.frames, &p->cpu.frames_cap, p->cpu.fp, vm->opt.call_depth, sizeof *p->cpu.frames);
         if (e)
             return e;
     }
-    p->frames[p->fp++] = f;
+    p->cpu.frames[p->cpu.fp++] = f;
     return 0;
 }
 
 uint32_t proc_line(const Proc *p, uint32_t pc)
 {
-    return p->prog && pc < p->prog->ncode ? p->prog->info[pc].line : 0;
+    return p->cpu.prog && pc < p->cpu.prog->ncode ? p->cpu.prog->info[pc].line : 0;
 }

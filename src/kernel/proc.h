@@ -14,9 +14,7 @@
 
 #include <stdint.h>
 
-#include "../vm/memory.h"
-#include "../vm/program.h"
-#include "../vm/regs.h"
+#include "../vm/cpu.h"
 #include "signal_table.h"
 
 typedef struct VM VM;
@@ -31,15 +29,6 @@ typedef enum ProcState {
 
 extern const char *const proc_state_name[PROC_STATE_COUNT];  /* "READY", ... for ps and dumps */
 
-/* One call-stack entry: a CALL, a library call or a signal handler. Eight bytes, so the
- * CALL/RET fast path copies one word; what a signal frame saves lives in Proc.ctx. */
-typedef enum FrameKind { FRAME_CALL, FRAME_LIBRARY, FRAME_SIGNAL } FrameKind;
-typedef struct Frame {
-    uint32_t ret;        /* instruction index to continue at */
-    uint8_t  kind;       /* FrameKind */
-    uint8_t  unused[3];
-} Frame;
-
 /* What a signal handler interrupted (SPEC 4.4, 10): every register with its type, the
  * flags I1..I10 among them, saved at delivery and restored whole by the handler's RET,
  * as real kernels do on signal delivery and sigreturn. The PC is the frame's ret. */
@@ -51,35 +40,24 @@ typedef struct SigContext {
 } SigContext;
 
 typedef struct Proc {
-    /* What a context switch touches, together in the first cache line. */
+    /* What a context switch touches, together in the first cache line with cpu's first
+     * fields. */
     struct Proc *next, *prev;   /* ready ring links (sched.c); NULL when not READY */
-    const Instr *code;          /* prog->code, kept here so a switch needs one load less */
-    Program  *prog;             /* the program it runs (shared after fork) */
-    uint32_t  pc;               /* next instruction index while not running */
     uint32_t  pending;          /* bit s: signal s is pending */
     int8_t    nice;             /* -20 (most urgent) .. 19; inherited by fork and spawn */
     uint8_t   level;            /* mlfq: queue 0..MLFQ_LEVELS-1 */
     uint32_t  ticket_key;       /* lottery: its place in vm->tickets while it waits (0: none) */
-    uint64_t  icount;           /* instructions executed */
-    uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
-    uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging); next
-                                   to the registers, which the runner has just used */
-    int64_t   pid;              /* here too, for the same reason: a recorder reads it at
-                                   every switch (kernel/record.h) */
+    uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging) */
+    int64_t   pid;              /* here too: a recorder reads it at every switch
+                                   (kernel/record.h) */
 
-    /* Machine state: read and written by every instruction while running. */
-    int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */
-    uint8_t   type[REG_COUNT];  /* DataType of each register */
-    int64_t  *stack;            /* data stack: sp words used of stack_cap allocated; grows up to stackSize */
-    uint32_t  sp, stack_cap;
-    Frame    *frames;           /* call stack: fp frames used of frames_cap; grows up to callDepth */
-    uint32_t  fp, frames_cap;
+    Cpu       cpu;              /* registers, stacks, memory, program: the interpreter's */
+
     SigContext *ctx;            /* saved contexts, one per FRAME_SIGNAL frame: ctx[i] belongs
                                    to the i-th signal frame from the bottom (signal.c) */
     uint32_t  nctx, ctx_cap;    /* nctx = FRAME_SIGNAL frames on the call stack; at most one
                                    per catchable signal, since a signal is never delivered
                                    while its own handler runs */
-    Memory    mem;
 
     /* Kernel state: written only by the kernel (proc.c, sched.c, signal.c, sys_*.c). */
     ProcState state;
@@ -124,16 +102,9 @@ void  proc_set_program(Proc *p, Program *prog);
 
 /* Registers */
 void  proc_reset_registers(Proc *p);
-static inline void proc_set_type(Proc *p, int r, int t)
-{
-    p->type[r] = (uint8_t)t;
-    p->typed = t == TYPE_LONG ? p->typed & ~(1ULL << r) : p->typed | (1ULL << r);
-}
+static inline void proc_set_type(Proc *p, int r, int t) { cpu_set_type(&p->cpu, r, t); }
 /* Write raw bits into register r, normalised to its type. */
-static inline void proc_write(Proc *p, int r, int64_t bits)
-{
-    p->reg[r] = (p->typed >> r) & 1 ? type_normalise(p->type[r], bits) : bits;
-}
+static inline void proc_write(Proc *p, int r, int64_t bits) { cpu_write(&p->cpu, r, bits); }
 
 /* Stacks: grow on demand up to the configured limits and within the host memory budget
  * (vm/memory.h). Return 0 or ERR_STACK_OVERFLOW. */

@@ -65,7 +65,7 @@ static RecProc *known_row(Recorder *r, int64_t pid)
 /* The index of the name of p's program (its base name), added if new. */
 static uint32_t name_of(Recorder *r, const Proc *p)
 {
-    const char *path = p->prog && p->prog->path ? p->prog->path : "?";
+    const char *path = p->cpu.prog && p->cpu.prog->path ? p->cpu.prog->path : "?";
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     for (size_t i = r->nnames; i-- > 0;)
@@ -327,7 +327,7 @@ void rec_created(VM *vm, Proc *p)
     *rp = (RecProc){
         .first_run = REC_NONE, .name = name_of(r, p),
         .created = vm->steps, .ended = REC_NONE, .ready_since = vm->steps,
-        .icount0 = p->icount, .state_at = vm->steps,
+        .icount0 = p->cpu.icount, .state_at = vm->steps,
         .nice = p->nice, .level = p->level, .state = PROC_READY, .known = true,
     };
     add_change(r, rp, (uint32_t)p->pid, vm->steps, PROC_READY, PROC_READY);
@@ -363,7 +363,7 @@ void rec_dispatched(VM *vm, Proc *p)
     r->running = (uint32_t)p->pid;
     r->run_from = vm->steps;
     if (r->timeline && !r->aggregated)
-        r->run_line = proc_line(p, p->pc);   /* (only exact stretches keep their line) */
+        r->run_line = proc_line(p, p->cpu.pc);   /* (only exact stretches keep their line) */
 }
 
 /* What p's row learns when it ends, or when the recording does. */
@@ -374,8 +374,8 @@ static void settle(Recorder *r, RecProc *rp, const Proc *p, uint64_t now)
     rp->ready_since = now;
     /* Every instruction of a process runs while it is ready: the rest of its time in the
      * ready state went to the others. */
-    rp->instructions = p->icount;
-    uint64_t own = p->icount - rp->icount0;
+    rp->instructions = p->cpu.icount;
+    uint64_t own = p->cpu.icount - rp->icount0;
     rp->waiting = rp->ready_time > own ? rp->ready_time - own : 0;
     rp->nice = p->nice;
     rp->level = p->level;
@@ -453,7 +453,7 @@ int rec_start(VM *vm, bool timeline)
             continue;
         if (vm->steps > 0) {   /* made before the snapshot this run resumed */
             rp->created = REC_EARLIER;
-            if (p->icount > 0)
+            if (p->cpu.icount > 0)
                 rp->first_run = REC_EARLIER;
         }
         if (p->state != PROC_READY)

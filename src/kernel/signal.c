@@ -144,13 +144,13 @@ static bool enter_handler(VM *vm, Proc *p, int sig, uint32_t ret)
     if (ctx_reserve(p) != 0 || proc_push_frame(vm, p, (Frame){ .ret = ret, .kind = FRAME_SIGNAL }) != 0)
         return false;
     SigContext *c = &p->ctx[p->nctx++];
-    memcpy(c->reg, p->reg, sizeof c->reg);
-    memcpy(c->type, p->type, sizeof c->type);
-    c->typed = p->typed;
+    memcpy(c->reg, p->cpu.reg, sizeof c->reg);
+    memcpy(c->type, p->cpu.type, sizeof c->type);
+    c->typed = p->cpu.typed;
     c->sig = (uint8_t)sig;
     p->handling |= 1u << sig;
     proc_write(p, REG_SIGR, sig);
-    p->pc = p->handler[sig] - 1;
+    p->cpu.pc = p->handler[sig] - 1;
     return true;
 }
 
@@ -183,7 +183,7 @@ bool sig_deliver(VM *vm, Proc *p)
         if (vm->rec)
             rec_mark(vm, p, MARK_SIGNAL, sig);
         if (p->handler[sig]) {
-            if (enter_handler(vm, p, sig, p->pc))
+            if (enter_handler(vm, p, sig, p->cpu.pc))
                 return true;
             proc_exit(vm, p, 128 + sig);
             return false;
@@ -204,9 +204,9 @@ bool sig_deliver(VM *vm, Proc *p)
 void sig_return(Proc *p)
 {
     const SigContext *c = &p->ctx[--p->nctx];
-    memcpy(p->reg, c->reg, sizeof p->reg);
-    memcpy(p->type, c->type, sizeof p->type);
-    p->typed = c->typed;
+    memcpy(p->cpu.reg, c->reg, sizeof p->cpu.reg);
+    memcpy(p->cpu.type, c->type, sizeof p->cpu.type);
+    p->cpu.typed = c->typed;
     p->handling &= ~(1u << c->sig);
 }
 
@@ -215,11 +215,11 @@ void sig_return(Proc *p)
  * function called from there (for the diagnostic), or NULL when pc is not in a library. */
 static const char *unwind_library(Proc *p, uint32_t *pc)
 {
-    const Program *prog = p->prog;
+    const Program *prog = p->cpu.prog;
     const char *fn = NULL;
-    while (prog->info[*pc].unit != 0 && p->fp > 0 && p->frames[p->fp - 1].kind == FRAME_LIBRARY) {
+    while (prog->info[*pc].unit != 0 && p->cpu.fp > 0 && p->cpu.frames[p->cpu.fp - 1].kind == FRAME_LIBRARY) {
         fn = prog->units[prog->info[*pc].unit].name;
-        *pc = p->frames[--p->fp].ret - 1;
+        *pc = p->cpu.frames[--p->cpu.fp].ret - 1;
     }
     return fn;
 }
@@ -259,7 +259,7 @@ bool sig_fault(VM *vm, Proc *p, uint32_t pc, int code, const char *detail)
             return true;
     }
     fflush(vm->out);
-    const Program *prog = p->prog;
+    const Program *prog = p->cpu.prog;
     fprintf(vm->err, "mvm: PID %" PRId64 " (%s) line %" PRIu32 ": ", p->pid,
             prog->units[prog->info[pc].unit].path, prog->info[pc].line);
     print_statement(vm->err, program_text(prog, pc));

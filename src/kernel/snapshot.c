@@ -336,7 +336,7 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     w_i64(w, p->parent ? p->parent->pid : 0);
     w_u8(w, (uint8_t)p->state);
     w_i64(w, p->exit_code);
-    w_u64(w, p->icount);
+    w_u64(w, p->cpu.icount);
     w_u32(w, p->pending);
     w_u32(w, p->handling);
     w_u8(w, (uint8_t)p->nice);
@@ -344,16 +344,16 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     w_u64(w, p->ready_since);
     if (p->state == PROC_EXITED)
         return;
-    w_u32(w, set_index(&ss->progs, p->prog));
-    w_u32(w, p->pc);
-    w_words(w, p->reg, REG_COUNT);
-    w_bytes(w, p->type, REG_COUNT);
-    w_u32(w, p->sp);
-    w_words(w, p->stack, p->sp);
-    w_u32(w, p->fp);
-    for (uint32_t i = 0; i < p->fp; i++) {
-        w_u32(w, p->frames[i].ret);
-        w_u8(w, p->frames[i].kind);
+    w_u32(w, set_index(&ss->progs, p->cpu.prog));
+    w_u32(w, p->cpu.pc);
+    w_words(w, p->cpu.reg, REG_COUNT);
+    w_bytes(w, p->cpu.type, REG_COUNT);
+    w_u32(w, p->cpu.sp);
+    w_words(w, p->cpu.stack, p->cpu.sp);
+    w_u32(w, p->cpu.fp);
+    for (uint32_t i = 0; i < p->cpu.fp; i++) {
+        w_u32(w, p->cpu.frames[i].ret);
+        w_u8(w, p->cpu.frames[i].kind);
     }
     w_u32(w, p->nctx);
     for (uint32_t i = 0; i < p->nctx; i++) {
@@ -369,7 +369,7 @@ static void write_proc(Writer *w, const Proc *p, const SaveSet *ss)
     else if (p->sleep_until_ms != 0)
         left = p->sleep_until_ms > ss->now_ms ? p->sleep_until_ms - ss->now_ms : 0;
     w_i64(w, left);
-    write_memory(w, &p->mem, &ss->pages);
+    write_memory(w, &p->cpu.mem, &ss->pages);
 }
 
 static void write_mailboxes(Writer *w, VM *vm)
@@ -483,9 +483,9 @@ static int collect(VM *vm, SaveSet *ss)
         const Proc *p = vm->table[i];
         if (!p || p->state == PROC_EXITED)
             continue;
-        if (set_add(&ss->progs, p->prog) < 0)
+        if (set_add(&ss->progs, p->cpu.prog) < 0)
             return -1;
-        const Memory *m = &p->mem;
+        const Memory *m = &p->cpu.mem;
         for (uint32_t d = 0; d < m->ndir; d++) {
             const PageTable *t = m->dir[d];
             for (uint32_t k = 0, seen = 0; t && seen < t->used && k < DIR_FANOUT; k++)
@@ -825,14 +825,14 @@ static const char *load_contexts(Reader *r, Proc *p)
 static const char *check_call_stack(const Program *pr, const Proc *p)
 {
     uint32_t unit = 0, nsig = 0, sigs = 0;
-    for (uint32_t i = 0; i <= p->fp; i++) {
-        uint32_t at = i < p->fp ? p->frames[i].ret : p->pc;
+    for (uint32_t i = 0; i <= p->cpu.fp; i++) {
+        uint32_t at = i < p->cpu.fp ? p->cpu.frames[i].ret : p->cpu.pc;
         if (at >= pr->ncode || pr->info[at].unit != unit)
-            return i < p->fp ? "a call-stack frame returns outside its caller's unit"
+            return i < p->cpu.fp ? "a call-stack frame returns outside its caller's unit"
                              : "a process runs outside the unit its call stack allows";
-        if (i == p->fp)
+        if (i == p->cpu.fp)
             break;
-        const Frame *f = &p->frames[i];
+        const Frame *f = &p->cpu.frames[i];
         if (f->kind == FRAME_SIGNAL) {
             int sig = nsig < p->nctx ? p->ctx[nsig++].sig : 0;
             if (!catchable(sig) || (sigs & (1u << sig)))
@@ -870,7 +870,7 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
     int64_t ppid = r_i64(r);
     uint8_t state = r_u8(r);
     p->exit_code = r_i64(r);
-    p->icount = r_u64(r);
+    p->cpu.icount = r_u64(r);
     p->pending = r_u32(r);
     p->handling = r_u32(r);
     int nice = (int8_t)r_u8(r);
@@ -903,40 +903,40 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
         vm->npaused++;
 
     uint32_t prog = r_u32(r);
-    p->pc = r_u32(r);
+    p->cpu.pc = r_u32(r);
     if (r->bad)
         return NULL;
     if (prog >= ld->nprogs)
         return "a process runs a missing program";
     Program *pr = ld->progs[prog];
     program_retain(pr);
-    p->prog = pr;
-    p->code = pr->code;
-    if (p->pc >= pr->ncode)
+    p->cpu.prog = pr;
+    p->cpu.code = pr->code;
+    if (p->cpu.pc >= pr->ncode)
         return "a process's PC is out of range";
     for (int i = 0; i < REG_COUNT; i++)
-        p->reg[i] = r_i64(r);
+        p->cpu.reg[i] = r_i64(r);
     const uint8_t *types = r_take(r, REG_COUNT);
     if (!types)
         return NULL;
-    memcpy(p->type, types, REG_COUNT);
-    const char *bad_regs = check_registers(p->reg, p->type, &p->typed);
+    memcpy(p->cpu.type, types, REG_COUNT);
+    const char *bad_regs = check_registers(p->cpu.reg, p->cpu.type, &p->cpu.typed);
     if (bad_regs)
         return bad_regs;
 
     uint32_t sp = (uint32_t)r_count(r, 4, 8, (uint64_t)vm->opt.stack_size, "a data stack is too deep");
-    if (sp && !(p->stack = malloc(sp * sizeof *p->stack)))
+    if (sp && !(p->cpu.stack = malloc(sp * sizeof *p->cpu.stack)))
         return "out of memory";
-    p->sp = p->stack_cap = sp;
+    p->cpu.sp = p->cpu.stack_cap = sp;
     for (uint32_t i = 0; i < sp; i++)
-        p->stack[i] = r_i64(r);
+        p->cpu.stack[i] = r_i64(r);
     uint32_t fp = (uint32_t)r_count(r, 4, FRAME_BYTES, (uint64_t)vm->opt.call_depth, "a call stack is too deep");
-    if (fp && !(p->frames = malloc(fp * sizeof *p->frames)))
+    if (fp && !(p->cpu.frames = malloc(fp * sizeof *p->cpu.frames)))
         return "out of memory";
-    p->fp = p->frames_cap = fp;
+    p->cpu.fp = p->cpu.frames_cap = fp;
     for (uint32_t i = 0; i < fp; i++) {
-        p->frames[i] = (Frame){ .ret = r_u32(r) };
-        p->frames[i].kind = r_u8(r);
+        p->cpu.frames[i] = (Frame){ .ret = r_u32(r) };
+        p->cpu.frames[i].kind = r_u8(r);
     }
     const char *why = load_contexts(r, p);
     if (why || r->bad)
@@ -957,7 +957,7 @@ static const char *load_proc(Reader *r, Loader *ld, int64_t prev_pid)
         return "a sleeping process has no deadline";
     if (left >= 0 && (p->state == PROC_SLEEPING || p->state == PROC_PAUSED))
         vm->sleepers = true;
-    return r->bad ? NULL : load_memory(r, ld, &p->mem);
+    return r->bad ? NULL : load_memory(r, ld, &p->cpu.mem);
 }
 
 static void load_procs(Reader *r, Loader *ld)

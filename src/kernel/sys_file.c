@@ -185,22 +185,22 @@ void sys_writefile(VM *vm, Proc *p)
 static int new_name_array(Proc *p, char **names, size_t n, int64_t *addr)
 {
     /* Not sys_new_array: it refuses size 0, and an empty directory lists as []. */
-    int e = mem_alloc(&p->mem, (int64_t)n + 1, addr);
+    int e = mem_alloc(&p->cpu.mem, (int64_t)n + 1, addr);
     if (e)
         return e;
-    mem_write(&p->mem, *addr, (int64_t)n);
+    mem_write(&p->cpu.mem, *addr, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
         int64_t s;
         if ((e = sys_new_string(p, names[i], strlen(names[i]), &s))) {
             for (size_t k = 0; k < i; k++) {
                 int64_t old = 0;
-                mem_read(&p->mem, *addr + 1 + (int64_t)k, &old);
-                mem_free(&p->mem, old);
+                mem_read(&p->cpu.mem, *addr + 1 + (int64_t)k, &old);
+                mem_free(&p->cpu.mem, old);
             }
-            mem_free(&p->mem, *addr);
+            mem_free(&p->cpu.mem, *addr);
             return e;
         }
-        mem_write(&p->mem, *addr + 1 + (int64_t)i, s);
+        mem_write(&p->cpu.mem, *addr + 1 + (int64_t)i, s);
     }
     return 0;
 }

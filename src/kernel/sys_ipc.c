@@ -14,7 +14,7 @@ void sys_link(VM *vm, Proc *p)
         return;
     }
     sys_ok(p, id);
-    p->reg[REG_MB] = id;
+    p->cpu.reg[REG_MB] = id;
 }
 
 void sys_unlink(VM *vm, Proc *p)
@@ -55,7 +55,7 @@ void sys_share_m(VM *vm, Proc *p)
         sys_fail(p, ERR_INVALID_ADDRESS);
         return;
     }
-    int e = mem_share(&p->mem, &t->mem, (uint64_t)start, (uint64_t)end);
+    int e = mem_share(&p->cpu.mem, &t->cpu.mem, (uint64_t)start, (uint64_t)end);
     if (e) {
         sys_fail(p, e);
         return;

@@ -8,13 +8,13 @@
 void sys_alloc(VM *vm, Proc *p)
 {
     int64_t addr;
-    int e = mem_alloc(&p->mem, sys_arg(p, 0), &addr);
+    int e = mem_alloc(&p->cpu.mem, sys_arg(p, 0), &addr);
     sys_finish(p, e, addr);
 }
 
 void sys_free(VM *vm, Proc *p)
 {
-    int e = mem_free(&p->mem, sys_arg(p, 0));
+    int e = mem_free(&p->cpu.mem, sys_arg(p, 0));
     sys_finish(p, e, 0);
 }
 
@@ -29,7 +29,7 @@ void sys_createarray(VM *vm, Proc *p)
 static int element(Proc *p, int64_t array, int64_t index, int64_t *addr)
 {
     int64_t size;
-    int e = mem_read(&p->mem, array, &size);
+    int e = mem_read(&p->cpu.mem, array, &size);
     if (e)
         return e;
     if (index < 0 || index >= size)
@@ -43,7 +43,7 @@ void sys_arrayset(VM *vm, Proc *p)
     int64_t addr;
     int e = element(p, sys_arg(p, 0), sys_arg(p, 1), &addr);
     if (!e)
-        e = mem_write(&p->mem, addr, sys_arg(p, 2));
+        e = mem_write(&p->cpu.mem, addr, sys_arg(p, 2));
     sys_finish(p, e, 0);
 }
 
@@ -52,6 +52,6 @@ void sys_arrayget(VM *vm, Proc *p)
     int64_t addr, v = 0;
     int e = element(p, sys_arg(p, 0), sys_arg(p, 1), &addr);
     if (!e)
-        e = mem_read(&p->mem, addr, &v);
+        e = mem_read(&p->cpu.mem, addr, &v);
     sys_finish(p, e, v);
 }

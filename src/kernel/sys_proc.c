@@ -130,7 +130,7 @@ void sys_spawn(VM *vm, Proc *p)
         rec_mark(vm, p, MARK_SPAWN, child->pid);
     if (vm->tracer)
         trace_event(vm, p->pid, child->pid, "spawn: child PID %" PRId64 " runs %s", child->pid,
-                    trace_safe(child->prog->path));
+                    trace_safe(child->cpu.prog->path));
 }
 
 void sys_exec(VM *vm, Proc *p)
@@ -141,7 +141,7 @@ void sys_exec(VM *vm, Proc *p)
         e = exec_replace(vm, p, img.prog, img.argv, img.argc);
         free_new_image(&img);
         if (!e && vm->tracer)
-            trace_event(vm, p->pid, 0, "exec: runs %s", trace_safe(p->prog->path));
+            trace_event(vm, p->pid, 0, "exec: runs %s", trace_safe(p->cpu.prog->path));
     }
     if (e)
         sys_fail(p, e);   /* (after a failed replace the image is fresh but empty: host out of memory) */

@@ -18,7 +18,7 @@ void sys_handlesignals(VM *vm, Proc *p)
         sys_ok(p, 0);
         return;
     }
-    const Unit *main_unit = &p->prog->units[0];
+    const Unit *main_unit = &p->cpu.prog->units[0];
     if (line < 1 || line > (int64_t)main_unit->nlines) {
         sys_fail(p, ERR_INVALID_PC);
         return;

@@ -20,12 +20,12 @@ static const SyscallFn syscall_table[SYS_MAX + 1] = {
 
 void syscall_dispatch(VM *vm, Proc *p)
 {
-    int64_t n = p->reg[REG_S1];
+    int64_t n = p->cpu.reg[REG_S1];
     MVM_ASSERT(syscall_exists(n) && syscall_table[n], "dispatch of an unknown system call");
     syscall_table[n](vm, p);
     /* p left the ring (ended, slept, paused) unless it is still current; only then may
      * its registers be read: an ended process may already be freed. */
-    if ((vm->tracer || vm->rec) && vm->current == p && p->reg[REG_SCSF] == 0 && p->reg[REG_ESF] == ERR_WOULD_BLOCK) {
+    if ((vm->tracer || vm->rec) && vm->current == p && p->cpu.reg[REG_SCSF] == 0 && p->cpu.reg[REG_ESF] == ERR_WOULD_BLOCK) {
         if (vm->tracer)
             trace_event(vm, p->pid, 0, "WouldBlock: %s", syscall_info[n].name);
         if (vm->rec)
@@ -36,7 +36,7 @@ void syscall_dispatch(VM *vm, Proc *p)
 /* A call that a later part of MVM provides: fail cleanly rather than pretend. */
 void sys_unimplemented(VM *vm, Proc *p)
 {
-    int64_t n = p->reg[REG_S1];
+    int64_t n = p->cpu.reg[REG_S1];
     fflush(vm->out);
     fprintf(vm->err, "mvm: system call %lld (%s) is not available in this version\n",
             (long long)n, syscall_info[n].name);
@@ -51,7 +51,7 @@ int sys_read_string(Proc *p, int64_t addr, char **out, size_t *len)
         return ERR_MEMORY_ALLOCATION;
     for (;; addr++) {
         int64_t w;
-        int e = mem_read(&p->mem, addr, &w);
+        int e = mem_read(&p->cpu.mem, addr, &w);
         if (e) {
             free(buf);
             return e;
@@ -76,11 +76,11 @@ int sys_read_string(Proc *p, int64_t addr, char **out, size_t *len)
 
 int sys_new_string(Proc *p, const char *bytes, size_t len, int64_t *addr)
 {
-    int e = mem_alloc(&p->mem, (int64_t)len + 1, addr);
+    int e = mem_alloc(&p->cpu.mem, (int64_t)len + 1, addr);
     if (e)
         return e;
     for (size_t i = 0; i < len; i++)
-        mem_write(&p->mem, *addr + (int64_t)i, (unsigned char)bytes[i]);
+        mem_write(&p->cpu.mem, *addr + (int64_t)i, (unsigned char)bytes[i]);
     return 0;
 }
 
@@ -90,11 +90,11 @@ int sys_new_array(Proc *p, const int64_t *vals, int64_t n, int64_t *addr)
         return ERR_INVALID_ARGUMENT;
     if (n == INT64_MAX)   /* n + 1 words cannot exist, and must not wrap to a negative size */
         return ERR_MEMORY_ALLOCATION;
-    int e = mem_alloc(&p->mem, n + 1, addr);
+    int e = mem_alloc(&p->cpu.mem, n + 1, addr);
     if (e)
         return e;
-    mem_write(&p->mem, *addr, n);
+    mem_write(&p->cpu.mem, *addr, n);
     for (int64_t i = 0; vals && i < n; i++)
-        mem_write(&p->mem, *addr + 1 + i, vals[i]);
+        mem_write(&p->cpu.mem, *addr + 1 + i, vals[i]);
     return 0;
 }

@@ -21,13 +21,13 @@ static inline int syscall_exists(int64_t n) { return n >= 1 && n <= SYS_MAX && s
  * slept or changed program when it returns. */
 void syscall_dispatch(VM *vm, Proc *p);
 
-static inline int64_t sys_arg(const Proc *p, int i) { return p->reg[REG_S2 + i]; }
+static inline int64_t sys_arg(const Proc *p, int i) { return p->cpu.reg[REG_S2 + i]; }
 
 static inline void sys_status(Proc *p, int ok, int code)
 {
-    p->reg[REG_SCSF] = ok;
-    p->reg[REG_ENSF] = !ok;
-    p->reg[REG_ESF] = code;
+    p->cpu.reg[REG_SCSF] = ok;
+    p->cpu.reg[REG_ENSF] = !ok;
+    p->cpu.reg[REG_ESF] = code;
 }
 static inline void sys_ok(Proc *p, int64_t r2) { proc_write(p, REG_R2, r2); sys_status(p, 1, 0); }
 static inline void sys_fail(Proc *p, int code) { proc_write(p, REG_R2, -1); sys_status(p, 0, code); }

@@ -96,12 +96,12 @@ static size_t changed(const Tracer *t, const Proc *p, int lo, int hi, char *out,
 {
     char v[FMT_FLOAT_MAX];
     for (int r = lo; r < hi && n < cap; r++) {
-        bool retyped = p->type[r] != t->type_before[r];
-        if (p->reg[r] == t->before[r] && !retyped)
+        bool retyped = p->cpu.type[r] != t->type_before[r];
+        if (p->cpu.reg[r] == t->before[r] && !retyped)
             continue;
         dump_reg_value(p, r, 0, v, sizeof v);
         int k = snprintf(out + n, cap - n, "%s%s=%s%s%s", n ? " " : "", dump_flag_name(r), v,
-                         retyped ? ":" : "", retyped ? type_names[p->type[r]] : "");
+                         retyped ? ":" : "", retyped ? type_names[p->cpu.type[r]] : "");
         n += k > 0 ? (size_t)k : 0;
     }
     return n < cap ? n : cap - 1;
@@ -111,7 +111,7 @@ static size_t changed(const Tracer *t, const Proc *p, int lo, int hi, char *out,
  * first elements, other words as they are. */
 static size_t block_text(const Tracer *t, const Proc *p, int64_t addr, char *out, size_t cap, size_t n)
 {
-    Memory *m = (Memory *)&p->mem;
+    Memory *m = (Memory *)&p->cpu.mem;
     int64_t w, len = 0, count = t->block_words;
     char text[BLOCK_SHOWN + 1], safe[4 * BLOCK_SHOWN + 8];
     if (t->block == BLOCK_STRING) {
@@ -157,13 +157,13 @@ static void settle(Tracer *t)
     t->p = NULL;
     size_t cap = sizeof t->wrote, n = changed(t, p, 0, REG_I1, t->wrote, cap, 0);
     int64_t w;
-    if (t->store && (!t->block_syscall || p->reg[REG_I1 + 4] == 1) &&
-        mem_read((Memory *)&p->mem, t->store_addr, &w) == 0)
+    if (t->store && (!t->block_syscall || p->cpu.reg[REG_I1 + 4] == 1) &&
+        mem_read((Memory *)&p->cpu.mem, t->store_addr, &w) == 0)
         n += (size_t)snprintf(t->wrote + n, cap - n, "%s[%" PRId64 "]=%" PRId64, n ? " " : "", t->store_addr, w);
-    else if (t->block && (!t->block_syscall || p->reg[REG_I1 + 4] == 1) && n < cap)
-        n = block_text(t, p, p->reg[t->block_reg], t->wrote, cap, n);
-    else if (p->sp == t->sp + 1 && n < cap)
-        n += (size_t)snprintf(t->wrote + n, cap - n, "%spush %" PRId64, n ? " " : "", p->stack[p->sp - 1]);
+    else if (t->block && (!t->block_syscall || p->cpu.reg[REG_I1 + 4] == 1) && n < cap)
+        n = block_text(t, p, p->cpu.reg[t->block_reg], t->wrote, cap, n);
+    else if (p->cpu.sp == t->sp + 1 && n < cap)
+        n += (size_t)snprintf(t->wrote + n, cap - n, "%spush %" PRId64, n ? " " : "", p->cpu.stack[p->cpu.sp - 1]);
     if (n == 0)   /* only flags changed (a comparison that left R4 as it was, say) */
         n = changed(t, p, REG_I1, REG_ZERO, t->wrote, cap, 0);
     t->wrote[n < cap ? n : cap - 1] = 0;
@@ -214,7 +214,7 @@ static void note_block(Tracer *t, const Proc *p, const Instr *in)
     }
     if (in->op != OP_SYSCALL)
         return;
-    switch (p->reg[REG_S1]) {
+    switch (p->cpu.reg[REG_S1]) {
     case SYS_READIO: case SYS_READFILE:
         t->block = BLOCK_STRING;
         break;
@@ -223,11 +223,11 @@ static void note_block(Tracer *t, const Proc *p, const Instr *in)
         break;
     case SYS_ALLOC:
         t->block = BLOCK_WORDS;
-        t->block_words = p->reg[REG_S2] > 0 ? p->reg[REG_S2] : 0;
+        t->block_words = p->cpu.reg[REG_S2] > 0 ? p->cpu.reg[REG_S2] : 0;
         break;
     case SYS_ARRAYSET:   /* one word: array + 1 + index (the call checks the bounds) */
         t->store = true;
-        t->store_addr = (int64_t)((uint64_t)p->reg[REG_S2] + 1 + (uint64_t)p->reg[REG_S3]);
+        t->store_addr = (int64_t)((uint64_t)p->cpu.reg[REG_S2] + 1 + (uint64_t)p->cpu.reg[REG_S3]);
         break;
     }
 }
@@ -242,7 +242,7 @@ void trace_step(VM *vm, Proc *p, uint32_t pc)
             trace_event(vm, p->pid, t->last_pid, "switch from PID %" PRId64, t->last_pid);
         t->last_pid = p->pid;
     }
-    const Program *prog = p->prog;
+    const Program *prog = p->cpu.prog;
     if ((t->only_pid && p->pid != t->only_pid) || prog->code[pc].op == OP_END)
         return;   /* another process, or a process about to end: not an instruction */
     char where[300], text[TEXT_SHOWN + 8];
@@ -252,13 +252,13 @@ void trace_step(VM *vm, Proc *p, uint32_t pc)
         strcpy(text + TEXT_SHOWN - 3, "...");
     snprintf(t->line, sizeof t->line, "[trace] %9" PRIu64 "  PID %5" PRId64 "  %-24s  %-28s",
              vm->steps + 1, p->pid, where, text);
-    memcpy(t->before, p->reg, sizeof t->before);
-    memcpy(t->type_before, p->type, sizeof t->type_before);
-    t->sp = p->sp;
+    memcpy(t->before, p->cpu.reg, sizeof t->before);
+    memcpy(t->type_before, p->cpu.type, sizeof t->type_before);
+    t->sp = p->cpu.sp;
     const Instr *in = &prog->code[pc];
     t->store = in->op == OP_STORE;
     if (t->store)
-        t->store_addr = (int64_t)((uint64_t)(p->reg[in->b] + in->imm[1]) + (uint64_t)(p->reg[in->c] + in->imm[2]));
+        t->store_addr = (int64_t)((uint64_t)(p->cpu.reg[in->b] + in->imm[1]) + (uint64_t)(p->cpu.reg[in->c] + in->imm[2]));
     note_block(t, p, in);
     t->wrote[0] = 0;
     t->p = p;

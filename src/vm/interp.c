@@ -72,9 +72,9 @@
 #define VC (R[ip->c] + ip->imm[2])
 /* Write r respecting its type: plain Long registers take the bits as they are. */
 #define SETREG(r, v) do { int r_ = (r); int64_t v_ = (v); \
-        R[r_] = unlikely((p->typed >> r_) & 1) ? type_normalise(p->type[r_], v_) : v_; } while (0)
+        R[r_] = unlikely((p->cpu.typed >> r_) & 1) ? type_normalise(p->cpu.type[r_], v_) : v_; } while (0)
 /* Typed operands (Byte..Double) take the general path in ops.c. */
-#define TYPED() unlikely(p->typed & ip->mask)
+#define TYPED() unlikely(p->cpu.typed & ip->mask)
 
 #define SLEEP_POLL  1024                 /* instructions between host-clock looks while someone sleeps */
 
@@ -226,9 +226,9 @@ static void throttle(VM *vm)
  * several, when a module's last instruction was a call to another that falls off its end. */
 static uint32_t next_instruction(const Proc *p, uint32_t pc)
 {
-    const Instr *code = p->prog->code;
-    for (uint32_t k = p->fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
-        pc = p->frames[k - 1].ret;
+    const Instr *code = p->cpu.prog->code;
+    for (uint32_t k = p->cpu.fp; k > 0 && code[pc].op == OP_END && code[pc].aux; k--)
+        pc = p->cpu.frames[k - 1].ret;
     return pc;
 }
 
@@ -296,10 +296,10 @@ int vm_run(VM *vm)
     int fault_code = 0;
 
 /* Credit the instructions run since the last sync to the counters. */
-#define SYNC() do { int64_t used_ = budget0 - budget; vm->steps += used_; p->icount += used_; \
+#define SYNC() do { int64_t used_ = budget0 - budget; vm->steps += used_; p->cpu.icount += used_; \
         budget0 = budget; } while (0)
 /* Re-read the hot locals from p (after a switch, exec or handler entry). */
-#define LOAD_PROC() do { code = p->code; R = p->reg; ip = code + p->pc; } while (0)
+#define LOAD_PROC() do { code = p->cpu.code; R = p->cpu.reg; ip = code + p->cpu.pc; } while (0)
 
     host_watch(&vm->watch);
     if (vm->opt.trace && !vm->tracer && trace_start(vm, vm->opt.trace_pid) != 0)
@@ -327,7 +327,7 @@ turn_begun:   /* (p's turn has begun: begin_turn) */
     if (budget <= 0)
         goto check;   /* --max-steps reached, or a snapshot is due first */
     if (vm->opt.trace || vm->opt.debug)
-        before_instruction(vm, p, p->pc);
+        before_instruction(vm, p, p->cpu.pc);
 
 #if MVM_COMPUTED_GOTO
     DISPATCH();
@@ -349,8 +349,8 @@ redispatch:
     }
     CASE(LOAD) {
         int64_t addr = (int64_t)((uint64_t)VA + (uint64_t)VC), v;
-        if (unlikely(mem_load_fast(&p->mem, addr, &v))) {
-            int e = mem_read(&p->mem, addr, &v);
+        if (unlikely(mem_load_fast(&p->cpu.mem, addr, &v))) {
+            int e = mem_read(&p->cpu.mem, addr, &v);
             if (e) FAULT(e);
         }
         SETREG(ip->b, v);
@@ -358,25 +358,25 @@ redispatch:
     }
     CASE(STORE) {
         int64_t addr = (int64_t)((uint64_t)VB + (uint64_t)VC);
-        if (unlikely(mem_store_fast(&p->mem, addr, VA))) {
-            int e = mem_write(&p->mem, addr, VA);
+        if (unlikely(mem_store_fast(&p->cpu.mem, addr, VA))) {
+            int e = mem_write(&p->cpu.mem, addr, VA);
             if (e) FAULT(e);
         }
         NEXT();
     }
     CASE(PUSH)
     CASE(PUSHL) {
-        if (likely(p->sp < p->stack_cap)) {
-            p->stack[p->sp++] = VA;
+        if (likely(p->cpu.sp < p->cpu.stack_cap)) {
+            p->cpu.stack[p->cpu.sp++] = VA;
         } else {
             int e = proc_push(vm, p, VA);
             if (e) FAULT(e);
         }
         NEXT();
     }
-    CASE(POP)   { if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->stack[--p->sp]); NEXT(); }
-    CASE(PEEK)  { if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->stack[p->sp - 1]); NEXT(); }
-    CASE(DEALLOC) { int e = mem_free(&p->mem, VA); if (e) FAULT(e); NEXT(); }
+    CASE(POP)   { if (unlikely(p->cpu.sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->cpu.stack[--p->cpu.sp]); NEXT(); }
+    CASE(PEEK)  { if (unlikely(p->cpu.sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, p->cpu.stack[p->cpu.sp - 1]); NEXT(); }
+    CASE(DEALLOC) { int e = mem_free(&p->cpu.mem, VA); if (e) FAULT(e); NEXT(); }
     CASE(INR)   { SETREG(REG_R6, VA == 0); NEXT(); }
     CASE(NOP)   { NEXT(); }
 
@@ -423,13 +423,13 @@ redispatch:
     CASE(JZ)    { if ((VB == 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
     CASE(JNZ)   { if ((VB != 0) ^ ip->aux) CONTINUE_AT(code + ip->imm[0]); NEXT(); }
     CASE(CALL) {
-        const CallSite *cs = &p->prog->calls[ip->aux];
+        const CallSite *cs = &p->cpu.prog->calls[ip->aux];
         int64_t args[MAX_CALL_ARGS];
         for (uint32_t i = 0; i < cs->nargs; i++)      /* read all before writing any F */
             args[i] = R[cs->reg[i]] + cs->imm[i];
         Frame f = { .ret = (uint32_t)(ip - code) + 1, .kind = cs->callee_unit ? FRAME_LIBRARY : FRAME_CALL };
-        if (likely(p->fp < p->frames_cap)) {
-            p->frames[p->fp++] = f;
+        if (likely(p->cpu.fp < p->cpu.frames_cap)) {
+            p->cpu.frames[p->cpu.fp++] = f;
         } else {
             int e = proc_push_frame(vm, p, f);
             if (e) FAULT(e);
@@ -439,14 +439,14 @@ redispatch:
         CONTINUE_AT(code + ip->imm[0]);
     }
     CASE(RET) {
-        if (unlikely(p->fp == 0)) {   /* RET at top level ends the process with 0 */
+        if (unlikely(p->cpu.fp == 0)) {   /* RET at top level ends the process with 0 */
             budget--;
             SYNC();
-            p->pc = (uint32_t)(ip - code);
+            p->cpu.pc = (uint32_t)(ip - code);
             proc_exit(vm, p, 0);
             goto next_process;
         }
-        Frame f = p->frames[--p->fp];
+        Frame f = p->cpu.frames[--p->cpu.fp];
         if (unlikely(f.kind == FRAME_SIGNAL)) {
             sig_return(p);
             if (p->pending) {
@@ -467,11 +467,11 @@ redispatch:
         /* Not an instruction: nothing is counted (SPEC 10 "Ending is not an instruction"). */
         if (ip->aux == 0) {
             SYNC();
-            p->pc = (uint32_t)(ip - code);
+            p->cpu.pc = (uint32_t)(ip - code);
             proc_exit(vm, p, 0);
             goto next_process;
         }
-        Frame f = p->frames[--p->fp];   /* a module fell off its end: return */
+        Frame f = p->cpu.frames[--p->cpu.fp];   /* a module fell off its end: return */
         ip = code + f.ret;
         DISPATCH();
     }
@@ -485,9 +485,9 @@ redispatch:
     }
 
     /* ---- strings, I/O, system ---- */
-    CASE(STR)    { int e = op_str(p, p->prog, ip); if (e) FAULT(e); NEXT(); }
+    CASE(STR)    { int e = op_str(p, p->cpu.prog, ip); if (e) FAULT(e); NEXT(); }
     CASE(PRINTR) {
-        if (likely(ip->a == REG_ZERO || p->type[ip->a] <= TYPE_LONG)) {
+        if (likely(ip->a == REG_ZERO || p->cpu.type[ip->a] <= TYPE_LONG)) {
             char buf[24];
             size_t n = fmt_int(VA, buf);
             buf[n++] = '\n';
@@ -498,21 +498,21 @@ redispatch:
         NEXT();
     }
     CASE(PRINTS) {
-        if (unlikely(p->sp == 0)) FAULT(ERR_EMPTY_STACK);
+        if (unlikely(p->cpu.sp == 0)) FAULT(ERR_EMPTY_STACK);
         char buf[24];
-        size_t n = fmt_int(p->stack[p->sp - 1], buf);
+        size_t n = fmt_int(p->cpu.stack[p->cpu.sp - 1], buf);
         buf[n++] = '\n';
         fwrite_unlocked(buf, 1, n, vm->out);
         NEXT();
     }
-    CASE(HELP)   { help_print_topic(vm->out, p->prog->strings[ip->aux].bytes); NEXT(); }
+    CASE(HELP)   { help_print_topic(vm->out, p->cpu.prog->strings[ip->aux].bytes); NEXT(); }
     CASE(SLEEP) {
         int64_t ms = VA;
         if (ms <= 0)
             NEXT();
         budget--;
         SYNC();
-        p->pc = (uint32_t)(ip - code) + 1;
+        p->cpu.pc = (uint32_t)(ip - code) + 1;
         sched_sleep(vm, p, ms);
         goto next_process;
     }
@@ -521,7 +521,7 @@ redispatch:
             FAULT(ERR_INVALID_SYSCALL);
         budget--;
         SYNC();   /* the call sees counters that include itself */
-        p->pc = (uint32_t)(ip - code) + 1;
+        p->cpu.pc = (uint32_t)(ip - code) + 1;
         syscall_dispatch(vm, p);
         if (vm->current != p || p->state != PROC_READY)
             goto next_process;          /* it ended, slept, paused itself or yielded */
@@ -539,7 +539,7 @@ redispatch:
         uint8_t covered;
         SYNC();
         if (vm->break_hit(vm, p, (uint32_t)(ip - code), &covered)) {
-            p->pc = (uint32_t)(ip - code);
+            p->cpu.pc = (uint32_t)(ip - code);
             goto park;
         }
         REDISPATCH(covered);
@@ -583,7 +583,7 @@ fault:
 check:
     /* The budget is spent. Usually that is the end of the quantum: rotate the ring. */
     SYNC();
-    p->pc = (uint32_t)(ip - code);
+    p->cpu.pc = (uint32_t)(ip - code);
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
@@ -673,7 +673,7 @@ check_carefully:
 resume:
     budget = budget0 = turn_budget(vm, p);
     if (vm->opt.trace || vm->opt.debug)
-        before_instruction(vm, p, p->pc);
+        before_instruction(vm, p, p->cpu.pc);
     DISPATCH();
 
 park:

@@ -10,12 +10,12 @@
 
 #include "fmt.h"
 
-static inline int is_float_reg(const Proc *p, int r) { return r != REG_ZERO && type_is_float(p->type[r]); }
+static inline int is_float_reg(const Proc *p, int r) { return r != REG_ZERO && type_is_float(p->cpu.type[r]); }
 
 static void set_flags(Proc *p, int64_t v)
 {
-    p->reg[REG_ZF] = v == 0;
-    p->reg[REG_SF] = v < 0;
+    p->cpu.reg[REG_ZF] = v == 0;
+    p->cpu.reg[REG_SF] = v < 0;
 }
 
 int op_alu_general(Proc *p, const Instr *ip)
@@ -24,26 +24,26 @@ int op_alu_general(Proc *p, const Instr *ip)
     int dst = unary ? ip->b : ip->c;
     if (is_float_reg(p, ip->a) || (!unary && is_float_reg(p, ip->b)) || is_float_reg(p, dst))
         return ERR_INVALID_REGISTER_TYPE;
-    int64_t a = p->reg[ip->a] + ip->imm[0], b = unary ? 0 : p->reg[ip->b] + ip->imm[1];
+    int64_t a = p->cpu.reg[ip->a] + ip->imm[0], b = unary ? 0 : p->cpu.reg[ip->b] + ip->imm[1];
     if ((ip->op == OP_DIV || ip->op == OP_MOD) && b == 0)
         return ERR_ARITHMETIC;
     proc_write(p, dst, alu_int(ip->op, a, b));
-    set_flags(p, p->reg[dst]);
+    set_flags(p, p->cpu.reg[dst]);
     return 0;
 }
 
 double reg_as_double(const Proc *p, int r, int *ok)
 {
     *ok = 1;
-    if (r != REG_ZERO && p->type[r] == TYPE_FLOAT) {
+    if (r != REG_ZERO && p->cpu.type[r] == TYPE_FLOAT) {
         float f;
-        uint32_t bits = (uint32_t)p->reg[r];
+        uint32_t bits = (uint32_t)p->cpu.reg[r];
         memcpy(&f, &bits, sizeof f);
         return f;
     }
-    if (r != REG_ZERO && p->type[r] == TYPE_DOUBLE) {
+    if (r != REG_ZERO && p->cpu.type[r] == TYPE_DOUBLE) {
         double d;
-        memcpy(&d, &p->reg[r], sizeof d);
+        memcpy(&d, &p->cpu.reg[r], sizeof d);
         return d;
     }
     *ok = 0;
@@ -55,7 +55,7 @@ static double operand_number(const Proc *p, int r, int64_t imm)
 {
     int ok;
     double d = reg_as_double(p, r, &ok);
-    return ok ? d : (double)(p->reg[r] + imm);
+    return ok ? d : (double)(p->cpu.reg[r] + imm);
 }
 
 int op_compare_general(Proc *p, const Instr *ip)
@@ -65,15 +65,15 @@ int op_compare_general(Proc *p, const Instr *ip)
         double a = operand_number(p, ip->a, ip->imm[0]), b = operand_number(p, ip->b, ip->imm[1]);
         held = ip->op == OP_EQ ? a == b : ip->op == OP_GT ? a > b : a < b;
     } else {
-        int64_t a = p->reg[ip->a] + ip->imm[0], b = p->reg[ip->b] + ip->imm[1];
+        int64_t a = p->cpu.reg[ip->a] + ip->imm[0], b = p->cpu.reg[ip->b] + ip->imm[1];
         held = ip->op == OP_EQ ? a == b : ip->op == OP_GT ? a > b : a < b;
     }
     proc_write(p, REG_R4, !held);
-    p->reg[REG_ZF] = held;
+    p->cpu.reg[REG_ZF] = held;
     if (ip->op == OP_EQ)
-        p->reg[REG_EF] = held;
+        p->cpu.reg[REG_EF] = held;
     else
-        p->reg[REG_GF] = !held;
+        p->cpu.reg[REG_GF] = !held;
     return 0;
 }
 
@@ -81,7 +81,7 @@ int op_compare_general(Proc *p, const Instr *ip)
 static void write_float(Proc *p, int r, double d, int flags)
 {
     double stored;
-    if (p->type[r] == TYPE_FLOAT) {
+    if (p->cpu.type[r] == TYPE_FLOAT) {
         float f;
         /* Out-of-range finite values become infinities (SPEC 10), without relying on an
          * undefined conversion. */
@@ -91,15 +91,15 @@ static void write_float(Proc *p, int r, double d, int flags)
             f = (float)d;
         uint32_t bits;
         memcpy(&bits, &f, sizeof bits);
-        p->reg[r] = bits;
+        p->cpu.reg[r] = bits;
         stored = f;
     } else {
-        memcpy(&p->reg[r], &d, sizeof d);
+        memcpy(&p->cpu.reg[r], &d, sizeof d);
         stored = d;
     }
     if (flags) {
-        p->reg[REG_ZF] = stored == 0;   /* NaN compares false both ways: ZF = SF = 0 */
-        p->reg[REG_SF] = stored < 0;
+        p->cpu.reg[REG_ZF] = stored == 0;   /* NaN compares false both ways: ZF = SF = 0 */
+        p->cpu.reg[REG_SF] = stored < 0;
     }
 }
 
@@ -129,7 +129,7 @@ int op_float(Proc *p, const Instr *ip)
     case OP_ITOF:
         if (is_float_reg(p, ip->a) || !is_float_reg(p, ip->b))
             return ERR_INVALID_REGISTER_TYPE;
-        write_float(p, ip->b, (double)(p->reg[ip->a] + ip->imm[0]), 0);
+        write_float(p, ip->b, (double)(p->cpu.reg[ip->a] + ip->imm[0]), 0);
         return 0;
     case OP_FTOI: {
         double d = reg_as_double(p, ip->a, &oka);
@@ -162,8 +162,8 @@ void op_printr(Proc *p, const Instr *ip, FILE *out)
     char buf[64];
     size_t n;
     int r = ip->a;
-    int64_t v = p->reg[r] + ip->imm[0];
-    int t = r == REG_ZERO ? TYPE_LONG : p->type[r];
+    int64_t v = p->cpu.reg[r] + ip->imm[0];
+    int t = r == REG_ZERO ? TYPE_LONG : p->cpu.type[r];
     if (t == TYPE_FLOAT) {
         float f;
         uint32_t bits = (uint32_t)v;
@@ -184,11 +184,11 @@ int op_str(Proc *p, const Program *prog, const Instr *ip)
 {
     const StrLit *s = &prog->strings[ip->aux];
     int64_t addr;
-    int e = mem_alloc(&p->mem, (int64_t)s->len + 1, &addr);
+    int e = mem_alloc(&p->cpu.mem, (int64_t)s->len + 1, &addr);
     if (e)
         return e;
     for (uint32_t i = 0; i < s->len; i++)
-        mem_write(&p->mem, addr + i, (unsigned char)s->bytes[i]);
+        mem_write(&p->cpu.mem, addr + i, (unsigned char)s->bytes[i]);
     proc_write(p, ip->a, addr);
     return 0;
 }

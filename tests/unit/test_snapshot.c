@@ -215,24 +215,24 @@ static void same_proc(const Proc *a, const Proc *b)
     assert_int_equal(a->pid, b->pid);
     assert_int_equal(a->state, b->state);
     assert_int_equal(a->exit_code, b->exit_code);
-    assert_int_equal(a->icount, b->icount);
+    assert_int_equal(a->cpu.icount, b->cpu.icount);
     assert_int_equal(a->pending, b->pending);
     assert_int_equal(a->handling, b->handling);
     assert_int_equal(a->parent ? a->parent->pid : 0, b->parent ? b->parent->pid : 0);
     assert_int_equal(a->zombie_children, b->zombie_children);
     if (a->state == PROC_EXITED)
         return;
-    assert_int_equal(a->pc, b->pc);
-    assert_memory_equal(a->reg, b->reg, sizeof a->reg);
-    assert_memory_equal(a->type, b->type, sizeof a->type);
-    assert_int_equal(a->typed, b->typed);
-    assert_int_equal(a->sp, b->sp);
-    if (a->sp)
-        assert_memory_equal(a->stack, b->stack, a->sp * sizeof *a->stack);
-    assert_int_equal(a->fp, b->fp);
-    for (uint32_t i = 0; i < a->fp; i++) {
-        assert_int_equal(a->frames[i].ret, b->frames[i].ret);
-        assert_int_equal(a->frames[i].kind, b->frames[i].kind);
+    assert_int_equal(a->cpu.pc, b->cpu.pc);
+    assert_memory_equal(a->cpu.reg, b->cpu.reg, sizeof a->cpu.reg);
+    assert_memory_equal(a->cpu.type, b->cpu.type, sizeof a->cpu.type);
+    assert_int_equal(a->cpu.typed, b->cpu.typed);
+    assert_int_equal(a->cpu.sp, b->cpu.sp);
+    if (a->cpu.sp)
+        assert_memory_equal(a->cpu.stack, b->cpu.stack, a->cpu.sp * sizeof *a->cpu.stack);
+    assert_int_equal(a->cpu.fp, b->cpu.fp);
+    for (uint32_t i = 0; i < a->cpu.fp; i++) {
+        assert_int_equal(a->cpu.frames[i].ret, b->cpu.frames[i].ret);
+        assert_int_equal(a->cpu.frames[i].kind, b->cpu.frames[i].kind);
     }
     assert_int_equal(a->nctx, b->nctx);
     for (uint32_t i = 0; i < a->nctx; i++) {
@@ -242,10 +242,10 @@ static void same_proc(const Proc *a, const Proc *b)
         assert_int_equal(a->ctx[i].typed, b->ctx[i].typed);
     }
     assert_memory_equal(a->handler, b->handler, sizeof a->handler);
-    assert_int_equal(a->prog->ncode, b->prog->ncode);
-    assert_memory_equal(a->prog->code, b->prog->code, a->prog->ncode * sizeof *a->prog->code);
-    assert_ptr_equal(b->code, b->prog->code);
-    same_memory(&a->mem, &b->mem);
+    assert_int_equal(a->cpu.prog->ncode, b->cpu.prog->ncode);
+    assert_memory_equal(a->cpu.prog->code, b->cpu.prog->code, a->cpu.prog->ncode * sizeof *a->cpu.prog->code);
+    assert_ptr_equal(b->cpu.code, b->cpu.prog->code);
+    same_memory(&a->cpu.mem, &b->cpu.mem);
 }
 
 static Proc **live_procs(VM *vm, size_t *n)
@@ -285,27 +285,27 @@ static void same_machine(VM *a, VM *b)
     for (size_t i = 0; i < na; i++)
         for (size_t j = i + 1; j < na; j++)
             for (uint64_t p = 0; p < npages; p++) {
-                Page *x = page_at(&pa[i]->mem, p), *y = page_at(&pa[j]->mem, p);
-                Page *u = page_at(&pb[i]->mem, p), *v = page_at(&pb[j]->mem, p);
+                Page *x = page_at(&pa[i]->cpu.mem, p), *y = page_at(&pa[j]->cpu.mem, p);
+                Page *u = page_at(&pb[i]->cpu.mem, p), *v = page_at(&pb[j]->cpu.mem, p);
                 assert_int_equal(x && x == y, u && u == v);
             }
     /* Reference counts: tables are private after a load, so a page's refs is the number
      * of processes that map it. */
     for (size_t i = 0; i < nb; i++)
         for (uint64_t p = 0; p < npages; p++) {
-            Page *u = page_at(&pb[i]->mem, p);
+            Page *u = page_at(&pb[i]->cpu.mem, p);
             if (!u)
                 continue;
             uint32_t holders = 0;
             for (size_t j = 0; j < nb; j++)
-                holders += page_at(&pb[j]->mem, p) == u;
+                holders += page_at(&pb[j]->cpu.mem, p) == u;
             assert_int_equal(u->refs, holders);
-            assert_int_equal(pb[i]->mem.dir[p >> DIR_SHIFT]->refs, 1);
+            assert_int_equal(pb[i]->cpu.mem.dir[p >> DIR_SHIFT]->refs, 1);
         }
     /* Programs: shared by pointer after fork, and again after the load. */
     for (size_t i = 1; i < na; i++)
-        if (pa[i]->prog && pa[0]->prog)
-            assert_int_equal(pa[i]->prog == pa[0]->prog, pb[i]->prog == pb[0]->prog);
+        if (pa[i]->cpu.prog && pa[0]->cpu.prog)
+            assert_int_equal(pa[i]->cpu.prog == pa[0]->cpu.prog, pb[i]->cpu.prog == pb[0]->cpu.prog);
     /* Mailboxes and their queues. */
     assert_int_equal(a->nmailboxes, b->nmailboxes);
     for (uint64_t i = 0; i < a->nmailboxes; i++) {
@@ -375,32 +375,32 @@ static void shared_pages_stay_shared(void **state)
     assert_non_null(p1);
     assert_non_null(p2);
     assert_int_equal(p2->state, PROC_READY);
-    int64_t block = p1->reg[REG_G1 + 4];   /* G5: the shared block */
+    int64_t block = p1->cpu.reg[REG_G1 + 4];   /* G5: the shared block */
     assert_true(block >= 1024);
-    Page *s1 = page_at(&p1->mem, (uint64_t)block / PAGE_WORDS);
+    Page *s1 = page_at(&p1->cpu.mem, (uint64_t)block / PAGE_WORDS);
     assert_non_null(s1);
-    assert_ptr_equal(s1, page_at(&p2->mem, (uint64_t)block / PAGE_WORDS));
+    assert_ptr_equal(s1, page_at(&p2->cpu.mem, (uint64_t)block / PAGE_WORDS));
     assert_true(s1->shared);
     assert_int_equal(s1->refs, 2);
-    assert_int_equal(mem_write(&p1->mem, block + 7, 4242), 0);
+    assert_int_equal(mem_write(&p1->cpu.mem, block + 7, 4242), 0);
     int64_t v = 0;
-    assert_int_equal(mem_read(&p2->mem, block + 7, &v), 0);
+    assert_int_equal(mem_read(&p2->cpu.mem, block + 7, &v), 0);
     assert_int_equal(v, 4242);
-    assert_int_equal(mem_write(&p2->mem, block + 8, -5), 0);
-    assert_int_equal(mem_read(&p1->mem, block + 8, &v), 0);
+    assert_int_equal(mem_write(&p2->cpu.mem, block + 8, -5), 0);
+    assert_int_equal(mem_read(&p1->cpu.mem, block + 8, &v), 0);
     assert_int_equal(v, -5);
 
     /* Word 100 (static, written before the fork): one page, copied on the first write. */
-    Page *c1 = page_at(&p1->mem, 0);
-    assert_ptr_equal(c1, page_at(&p2->mem, 0));
+    Page *c1 = page_at(&p1->cpu.mem, 0);
+    assert_ptr_equal(c1, page_at(&p2->cpu.mem, 0));
     assert_false(c1->shared);
     assert_int_equal(c1->refs, 2);
-    assert_int_equal(mem_write(&p2->mem, 100, 99), 0);
-    assert_int_equal(mem_read(&p1->mem, 100, &v), 0);
+    assert_int_equal(mem_write(&p2->cpu.mem, 100, 99), 0);
+    assert_int_equal(mem_read(&p1->cpu.mem, 100, &v), 0);
     assert_int_equal(v, 3);
-    assert_int_equal(mem_read(&p2->mem, 100, &v), 0);
+    assert_int_equal(mem_read(&p2->cpu.mem, 100, &v), 0);
     assert_int_equal(v, 99);
-    assert_ptr_not_equal(page_at(&p1->mem, 0), page_at(&p2->mem, 0));
+    assert_ptr_not_equal(page_at(&p1->cpu.mem, 0), page_at(&p2->cpu.mem, 0));
     finish(&m);
 }
 
