@@ -128,6 +128,7 @@ struct VM {
                                                    arms its breakpoints in it */
     void     *debugger;          /* the engine that drives this machine */
     int64_t   faulted;           /* under the debugger: the PID an unhandled fault ended */
+    int       run_status;        /* what vm_run returns, set when the machine stops (turn.c) */
     struct Tracer *tracer;       /* --trace's state (trace.c), NULL when not tracing */
 
     FILE     *out;               /* standard output of every process */
@@ -150,7 +151,8 @@ void vm_print_stats(VM *vm, double seconds);
 /* The random device's next value (device.c); maths.randint uses it too. */
 int64_t device_random_next(VM *vm);
 
-/* Host clock in milliseconds (CLOCK_REALTIME) and since start. */
+/* Host clock in milliseconds (CLOCK_REALTIME), and a monotonic clock in nanoseconds. */
 int64_t host_time_ms(void);
+int64_t host_monotonic_ns(void);
 
 #endif

@@ -196,21 +196,6 @@ Proc *proc_create(VM *vm, Program *prog, Proc *parent, int *err)
     return p;
 }
 
-/* A copy of count elements for a fork child, charged to c's share of the host budget. */
-static void *copy_array(Proc *c, const void *src, size_t count, size_t size)
-{
-    if (count == 0 || mem_budget_charge(count * size) != 0)
-        return NULL;
-    void *dst = malloc(count * size);
-    if (!dst) {
-        mem_budget_release(count * size);
-        return NULL;
-    }
-    c->stack_charge += count * size;
-    memcpy(dst, src, count * size);
-    return dst;
-}
-
 Proc *proc_fork(VM *vm, Proc *parent, int *err)
 {
     Proc *c = proc_new(vm, parent, err);
@@ -223,9 +208,9 @@ Proc *proc_fork(VM *vm, Proc *parent, int *err)
     memcpy(c->handler, parent->handler, sizeof c->handler);
     c->handling = parent->handling;
     /* Stacks are copied to their used size only: an idle child stays small. */
-    c->cpu.stack = copy_array(c, parent->cpu.stack, parent->cpu.sp, sizeof *c->cpu.stack);
+    c->cpu.stack = cpu_copy_array(&c->cpu, parent->cpu.stack, parent->cpu.sp, sizeof *c->cpu.stack);
     c->cpu.sp = c->cpu.stack_cap = parent->cpu.sp;
-    c->cpu.frames = copy_array(c, parent->cpu.frames, parent->cpu.fp, sizeof *c->cpu.frames);
+    c->cpu.frames = cpu_copy_array(&c->cpu, parent->cpu.frames, parent->cpu.fp, sizeof *c->cpu.frames);
     c->cpu.fp = c->cpu.frames_cap = parent->cpu.fp;
     if ((parent->cpu.sp && !c->cpu.stack) || (parent->cpu.fp && !c->cpu.frames) || sig_contexts_copy(c, parent) != 0 ||
         mem_fork(&c->cpu.mem, &parent->cpu.mem) != 0) {
@@ -327,62 +312,19 @@ void proc_table_free(VM *vm)
 
 /* ---- Stacks ---- */
 
-/* Double *buf (of *cap elements, `used` in use) up to `limit` elements. The new bytes are
- * charged to the host memory budget first (vm/memory.h): 40 processes each allowed a
- * 16M-word stack would otherwise take 5 GB of host memory past it. Past the limit or the
- * budget the push fails: a stack overflow (SPEC 8, code 5). */
-static int grow(Proc *p, void **buf, uint32_t *cap, uint32_t used, int64_t limit, size_t size)
-{
-    if ((int64_t)used >= limit)
-        return ERR_STACK_OVERFLOW;
-    int64_t want = *cap ? (int64_t)*cap * 2 : 16;
-    if (want > limit)
-        want = limit;
-    size_t more = (size_t)(want - *cap) * size;
-    if (mem_budget_charge(more) != 0)
-        return ERR_STACK_OVERFLOW;
-    void *b = realloc(*buf, (size_t)want * size);
-    if (!b) {
-        mem_budget_release(more);
-        return ERR_STACK_OVERFLOW;
-    }
-    p->stack_charge += more;
-    *buf = b;
-    *cap = (uint32_t)want;
-    return 0;
-}
-
 void proc_free_stacks(Proc *p)
 {
-    free(p->cpu.stack);
-    free(p->cpu.frames);
-    mem_budget_release(p->stack_charge);
-    p->stack_charge = 0;
-    p->cpu.stack = NULL;
-    p->cpu.frames = NULL;
-    p->cpu.sp = p->cpu.stack_cap = p->cpu.fp = p->cpu.frames_cap = 0;
+    cpu_free_stacks(&p->cpu);
 }
 
 int proc_push(VM *vm, Proc *p, int64_t v)
 {
-    if (p->cpu.sp == p->cpu.stack_cap) {
-        int e = grow(p, (void **)&p->cpu.stack, &p->cpu.stack_cap, p->cpu.sp, vm->opt.stack_size, sizeof *p->cpu.stack);
-        if (e)
-            return e;
-    }
-    p->cpu.stack[p->cpu.sp++] = v;
-    return 0;
+    return cpu_push(&p->cpu, v, vm->opt.stack_size);
 }
 
 int proc_push_frame(VM *vm, Proc *p, Frame f)
 {
-    if (p->cpu.fp == p->cpu.frames_cap) {
-        int e = grow(p, (void **)&p->cpu.frames, &p->cpu.frames_cap, p->cpu.fp, vm->opt.call_depth, sizeof *p->cpu.frames);
-        if (e)
-            return e;
-    }
-    p->cpu.frames[p->cpu.fp++] = f;
-    return 0;
+    return cpu_push_frame(&p->cpu, f, vm->opt.call_depth);
 }
 
 uint32_t proc_line(const Proc *p, uint32_t pc)

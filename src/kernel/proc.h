@@ -70,8 +70,6 @@ typedef struct Proc {
     struct Proc *children;      /* first child, live or zombie */
     struct Proc *sib_prev, *sib_next;
     uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
-    size_t    stack_charge;     /* bytes of stack and frames counted in the host memory
-                                   budget (proc.c); stacks a snapshot loaded are not */
 } Proc;
 
 /* Process table: every process with a control block, zombies included, by PID. */

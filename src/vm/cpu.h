@@ -41,6 +41,8 @@ typedef struct Cpu {
     Frame    *frames;           /* call stack: fp frames used of frames_cap; grows up to callDepth */
     uint32_t  fp, frames_cap;
     Memory    mem;
+    size_t    stack_charge;     /* bytes of stack and frames counted in the host memory
+                                   budget (memory.h); stacks a snapshot loaded are not */
 } Cpu;
 
 static inline void cpu_set_type(Cpu *c, int r, int t)
@@ -54,5 +56,15 @@ static inline void cpu_write(Cpu *c, int r, int64_t bits)
 {
     c->reg[r] = (c->typed >> r) & 1 ? type_normalise(c->type[r], bits) : bits;
 }
+
+/* Stacks: grow on demand up to limit entries (stackSize, callDepth) and within the host
+ * memory budget (memory.h). Return 0 or ERR_STACK_OVERFLOW. */
+int  cpu_push(Cpu *c, int64_t v, int64_t limit);
+int  cpu_push_frame(Cpu *c, Frame f, int64_t limit);
+/* A copy of count elements of src charged to c's stacks (fork); NULL when count is 0 or
+ * memory runs out. */
+void *cpu_copy_array(Cpu *c, const void *src, size_t count, size_t size);
+/* Free both stacks and give their bytes back to the budget (exit, exec). */
+void cpu_free_stacks(Cpu *c);
 
 #endif

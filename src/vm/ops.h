@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../kernel/proc.h"
+#include "cpu.h"
 #include "errors.h"
 #include "program.h"
 
@@ -48,17 +48,17 @@ static inline int64_t alu_int(int op, int64_t a, int64_t b)
 
 /* Integer arithmetic/bitwise with typed operands: fault 27 when any operand or the
  * destination is floating; otherwise compute, write truncated to dst's type, set flags. */
-int op_alu_general(Proc *p, const Instr *ip);
+int op_alu_general(Cpu *c, const Instr *ip);
 /* EQ/GT/LT with a typed operand: numeric on floating values when either is floating. */
-int op_compare_general(Proc *p, const Instr *ip);
+int op_compare_general(Cpu *c, const Instr *ip);
 /* XADD..XPOW, ITOF, FTOI, XLIT. */
-int op_float(Proc *p, const Instr *ip);
+int op_float(Cpu *c, const Instr *ip);
 /* PRINTR with the operand's type. */
-void op_printr(Proc *p, const Instr *ip, FILE *out);
+void op_printr(Cpu *c, const Instr *ip, FILE *out);
 /* STR: allocate and fill the literal. */
-int op_str(Proc *p, const Program *prog, const Instr *ip);
+int op_str(Cpu *c, const Program *prog, const Instr *ip);
 
 /* Value of a register as a double; *ok = 0 when it is not floating-typed. */
-double reg_as_double(const Proc *p, int r, int *ok);
+double reg_as_double(const Cpu *c, int r, int *ok);
 
 #endif

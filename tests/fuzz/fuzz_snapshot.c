@@ -91,8 +91,8 @@ static void run(VM *vm)
         return;
     for (size_t i = 0; i < vm->ntable; i++) {
         const Proc *p = vm->table[i];
-        if (p && p->prog)
-            disasm_print(p->prog, devnull);
+        if (p && p->cpu.prog)
+            disasm_print(p->cpu.prog, devnull);
     }
     (void)vm_run(vm);
 }
