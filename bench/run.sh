@@ -29,6 +29,7 @@ TIME=/usr/bin/time
 # options of `mvm run` (a procs-POLICY row is compared with the procs row, under rr)
 BENCHES=(
     "loop|$here/loop.kar|300000002|100000000"
+    "fib|$here/fib.kar|283676677|9227465"
     "procs|$here/procs.kar|300313015|procs: 1000 children done"
     "procs-fifo|$here/procs.kar|300020016|procs: 1000 children done|--scheduler fifo"
     "procs-priority|$here/procs.kar|300313015|procs: 1000 children done|--scheduler priority"
