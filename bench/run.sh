@@ -37,6 +37,7 @@ BENCHES=(
     "procs-mlfq|$here/procs.kar|300276622|procs: 1000 children done|--scheduler mlfq"
     "procs-stats|$here/procs.kar|300313015|procs: 1000 children done|--stats"
     "procs-timeline|$here/procs.kar|300313015|procs: 1000 children done|--timeline ${TMPDIR:-/tmp}/mvm-bench-timeline.svg"
+    "procs10k|$here/procs10k.kar|300200009|procs10k: 10000 children done|--max-processes 10001"
     "pingpong|$here/pingpong.kar|12000028|500000"
     "spawnmany|$here/spawnmany.kar|1400004|100000"
     "strings|$here/strings.kar|22700007|100000"
