@@ -8,7 +8,7 @@
 # missing and possible; otherwise bash's own timer, without peak memory). Not --stats:
 # it records every context switch (SPEC 11.4), which is a cost of its own, measured by
 # the procs-stats row. The instruction count is the analytic one documented in the .kar
-# file (the golden and bench tests check them). Instructions per second = count / wall
+# file (tests/run-bench.sh checks them). Instructions per second = count / wall
 # time. A benchmark that fails (mvm missing a feature, a crash, a
 # wrong result) is reported and the others still run. Exit status 1 if any failed.
 #
