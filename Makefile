@@ -51,7 +51,7 @@ DEB_PKGS  := libcjson-dev libcmocka-dev libsqlite3-dev libedit-dev libncurses-de
              libmd-dev clang libclang-rt-dev libxml2-utils librsvg2-bin python3-jsonschema
 DEPS_STAMP := build/.deps-ok
 
-SRC_DIRS := src/host src/asm src/vm src/kernel src/vfs src/stdlib src/debug src/timeline src/cli
+SRC_DIRS := src/host src/asm src/tables src/vm src/kernel src/vfs src/stdlib src/debug src/timeline src/cli
 SRCS     := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
 # The standard library (MVM assembly) is embedded in the binary as a generated C file.
 STDLIB_KAR := $(sort $(wildcard src/stdlib/*/*.kar))

@@ -2,7 +2,7 @@
 # gen-instructions-doc.sh [DOCDIR] - regenerate the reference tables in the docs from the
 # tables the implementation is built from, so the docs cannot drift from them:
 #   src/vm/opcodes.def     -> DOCDIR/instructions.md  (marker: opcodes)
-#   src/kernel/syscalls.def -> DOCDIR/syscalls.md     (marker: syscalls)
+#   src/tables/syscalls.def -> DOCDIR/syscalls.md     (marker: syscalls)
 #   src/vm/errors.def      -> DOCDIR/errors.md        (marker: errors)
 #   all four tables of constants (syscalls, signals, errors, devices.def)
 #                          -> DOCDIR/assembly.md      (marker: constants)
@@ -74,7 +74,7 @@ fields "$root/src/vm/opcodes.def" OP | awk -F '\t' '
 splice "$docdir/instructions.md" opcodes "$tmp"
 
 # System calls: number, name, constant, S2, S3, S4, result.
-fields "$root/src/kernel/syscalls.def" SYS | awk -F '\t' '
+fields "$root/src/tables/syscalls.def" SYS | awk -F '\t' '
     BEGIN {
         print "| S1 | name | constant | S2 | S3 | S4 | result and notes |"
         print "|---|---|---|---|---|---|---|"
@@ -97,9 +97,9 @@ splice "$docdir/errors.md" errors "$tmp"
 {
     echo "| constant | value | stands for |"
     echo "|---|---|---|"
-    fields "$root/src/kernel/syscalls.def" SYS | awk -F '\t' '{ printf "| `SYS_%s` | %s | system call `%s` |\n", toupper($3), $2, $3 }'
-    fields "$root/src/kernel/signals.def" SIG | awk -F '\t' '{ printf "| `SIG_%s` | %s | signal %s |\n", toupper($3), $2, $3 }'
+    fields "$root/src/tables/syscalls.def" SYS | awk -F '\t' '{ printf "| `SYS_%s` | %s | system call `%s` |\n", toupper($3), $2, $3 }'
+    fields "$root/src/tables/signals.def" SIG | awk -F '\t' '{ printf "| `SIG_%s` | %s | signal %s |\n", toupper($3), $2, $3 }'
     fields "$root/src/vm/errors.def" ERR | awk -F '\t' '{ c = $3; sub(/Exception$/, "", c); printf "| `ERR_%s` | %s | error `%s` |\n", toupper(c), $2, $3 }'
-    fields "$root/src/kernel/devices.def" DEV | awk -F '\t' '{ printf "| `DEV_%s` | %s | the %s device |\n", toupper($3), $2, $3 }'
+    fields "$root/src/tables/devices.def" DEV | awk -F '\t' '{ printf "| `DEV_%s` | %s | the %s device |\n", toupper($3), $2, $3 }'
 } > "$tmp"
 splice "$docdir/assembly.md" constants "$tmp"

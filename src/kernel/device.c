@@ -16,7 +16,7 @@
 
 enum {
 #define DEV(e, n, name, rd, wr) DEV_##e = n,
-#include "devices.def"
+#include "../tables/devices.def"
 #undef DEV
 };
 enum { CLOCK_EPOCH_MS = 0, CLOCK_UPTIME_MS = 1, CLOCK_INSTRUCTIONS = 2 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../vm/binio.h"
 #include "../vm/errors.h"
 #include "kernel.h"
 #include "mailbox.h"
@@ -14,6 +15,9 @@
 #include "sched.h"
 #include "signal.h"
 #include "trace.h"
+
+_Static_assert(PROC_STATE_COUNT == ISA_PROC_STATES,
+               "vm/binio.c fingerprints the number of process states: change both");
 
 const char *const proc_state_name[PROC_STATE_COUNT] = { "READY", "PAUSED", "SLEEPING", "EXITED" };
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "../vm/cpu.h"
-#include "signal_table.h"
+#include "../tables/signal_table.h"
 
 typedef struct VM VM;
 

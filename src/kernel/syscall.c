@@ -14,7 +14,7 @@
 
 static const SyscallFn syscall_table[SYS_MAX + 1] = {
 #define SYS(e, n, name, fn, s2, s3, s4, res) [n] = fn,
-#include "syscalls.def"
+#include "../tables/syscalls.def"
 #undef SYS
 };
 

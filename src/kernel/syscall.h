@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "kernel.h"
-#include "syscall_table.h"
+#include "../tables/syscall_table.h"
 
 typedef void (*SyscallFn)(VM *vm, Proc *p);
 
@@ -48,7 +48,7 @@ void sys_unimplemented(VM *vm, Proc *p);
 
 /* Handlers, one per call (declared here so syscall.c's table can name them). */
 #define SYS(e, n, name, fn, s2, s3, s4, res) void fn(VM *vm, Proc *p);
-#include "syscalls.def"
+#include "../tables/syscalls.def"
 #undef SYS
 
 #endif

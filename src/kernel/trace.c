@@ -28,7 +28,7 @@
 #include "../vm/errors.h"
 #include "../vm/fmt.h"
 #include "dump.h"
-#include "syscall_table.h"
+#include "../tables/syscall_table.h"
 
 #define TEXT_SHOWN 60          /* characters of a statement shown (a STR literal can be huge) */
 #define LINE_MAX_BYTES 1024

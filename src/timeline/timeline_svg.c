@@ -23,8 +23,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "../kernel/signal_table.h"
-#include "../kernel/syscall_table.h"
+#include "../tables/signal_table.h"
+#include "../tables/syscall_table.h"
 #include "timeline.h"
 
 /* Okabe and Ito's palette without black (kept for ticks): told apart with every common

@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../kernel/proc.h"
-#include "../kernel/signal_table.h"
+#include "cpu.h"
+#include "../tables/signal_table.h"
 #include "opcodes.h"
 #include "regs.h"
 
@@ -68,7 +68,7 @@ uint64_t isa_fingerprint(void)
     }
     h = hash_int(h, PAGE_WORDS);
     h = hash_int(h, MAX_CALL_ARGS);
-    h = hash_int(h, PROC_STATE_COUNT);
+    h = hash_int(h, ISA_PROC_STATES);
     h = hash_int(h, FRAME_SIGNAL);
     return h;
 }

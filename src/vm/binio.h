@@ -73,6 +73,9 @@ static inline void bin_put_le64(uint8_t *b, uint64_t v)
 uint64_t bin_checksum(uint64_t h, const uint8_t *b, size_t n);
 
 /* What saved code and registers mean: change any of it and old files are refused. */
+/* The number of process states snapshots record (kernel/proc.h, which checks it at
+ * compile time): part of the fingerprint, but the kernel's to define. */
+#define ISA_PROC_STATES 4
 uint64_t isa_fingerprint(void);
 
 /* Set body_len and both checksums of an image of size bytes (header, whole words of

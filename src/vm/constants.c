@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "../asm/diag.h"
-#include "../kernel/signal_table.h"
-#include "../kernel/syscall_table.h"
+#include "../tables/signal_table.h"
+#include "../tables/syscall_table.h"
 #include "errors.h"
 
 /* One row of a source table, before spelling. */
@@ -23,16 +23,16 @@ typedef struct Row { ConstFamily family; int64_t value; const char *name; } Row;
 
 static const Row rows[] = {
 #define SYS(e, n, name, fn, s2, s3, s4, res) { CONST_SYS, n, name },
-#include "../kernel/syscalls.def"
+#include "../tables/syscalls.def"
 #undef SYS
 #define SIG(e, n, name, act) { CONST_SIG, n, name },
-#include "../kernel/signals.def"
+#include "../tables/signals.def"
 #undef SIG
 #define ERR(e, code, name, sig, why) { CONST_ERR, code, name },
 #include "errors.def"
 #undef ERR
 #define DEV(e, n, name, rd, wr) { CONST_DEV, n, name },
-#include "../kernel/devices.def"
+#include "../tables/devices.def"
 #undef DEV
 };
 enum { NROWS = sizeof rows / sizeof rows[0] };

@@ -3,8 +3,8 @@
  * values"): SYS_FORK, SIG_USR1, ERR_WOULDBLOCK, DEV_CLOCK, ...
  *
  * They are not listed anywhere by hand: each is made from a row of a table the machine
- * itself runs on (kernel/syscalls.def, kernel/signals.def, vm/errors.def,
- * kernel/devices.def) by one spelling rule: the family prefix, then the row's name in
+ * itself runs on (tables/syscalls.def, tables/signals.def, vm/errors.def,
+ * tables/devices.def) by one spelling rule: the family prefix, then the row's name in
  * capitals, with an error name's "Exception" suffix dropped:
  *     fork -> SYS_FORK    share_m -> SYS_SHARE_M    USR1 -> SIG_USR1
  *     WouldBlock -> ERR_WOULDBLOCK    FileAccessException -> ERR_FILEACCESS

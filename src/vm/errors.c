@@ -2,7 +2,7 @@
  * errors.c - the error and signal tables, expanded from errors.def and signals.def.
  */
 #include "errors.h"
-#include "../kernel/signal_table.h"
+#include "../tables/signal_table.h"
 
 const ErrorInfo error_info[ERR_MAX + 1] = {
 #define ERR(e, code, name, sig, why) [code] = { name, sig, why },
@@ -12,6 +12,6 @@ const ErrorInfo error_info[ERR_MAX + 1] = {
 
 const SignalInfo signal_info[SIG_MAX + 1] = {
 #define SIG(e, n, name, act) [n] = { name, act },
-#include "../kernel/signals.def"
+#include "../tables/signals.def"
 #undef SIG
 };

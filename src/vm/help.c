@@ -15,8 +15,8 @@
 #include <strings.h>
 
 #include "../asm/diag.h"
-#include "../kernel/signal_table.h"
-#include "../kernel/syscall_table.h"
+#include "../tables/signal_table.h"
+#include "../tables/syscall_table.h"
 #include "../stdlib/stdlib_index.h"
 #include "constants.h"
 #include "errors.h"
@@ -25,7 +25,7 @@
 typedef struct DeviceInfo { int number; const char *name, *read, *write; } DeviceInfo;
 static const DeviceInfo devices[] = {
 #define DEV(e, n, name, rd, wr) { n, name, rd, wr },
-#include "../kernel/devices.def"
+#include "../tables/devices.def"
 #undef DEV
 };
 enum { NDEVICES = sizeof devices / sizeof devices[0] };

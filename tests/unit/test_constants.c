@@ -24,16 +24,16 @@ typedef struct Expect { const char *prefix; const char *name; int64_t value; } E
 
 static const Expect rows[] = {
 #define SYS(e, n, name, fn, s2, s3, s4, res) { "SYS_", name, n },
-#include "kernel/syscalls.def"
+#include "tables/syscalls.def"
 #undef SYS
 #define SIG(e, n, name, act) { "SIG_", name, n },
-#include "kernel/signals.def"
+#include "tables/signals.def"
 #undef SIG
 #define ERR(e, code, name, sig, why) { "ERR_", name, code },
 #include "vm/errors.def"
 #undef ERR
 #define DEV(e, n, name, rd, wr) { "DEV_", name, n },
-#include "kernel/devices.def"
+#include "tables/devices.def"
 #undef DEV
 };
 enum { NROWS = sizeof rows / sizeof rows[0] };

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "asm/asm.h"
-#include "kernel/syscall_table.h"
+#include "tables/syscall_table.h"
 #include "stdlib/stdlib_index.h"
 #include "vm/errors.h"
 #include "vm/help.h"
