@@ -187,7 +187,7 @@ redispatch:
         int64_t args[MAX_CALL_ARGS];
         for (uint32_t i = 0; i < cs->nargs; i++)      /* read all before writing any F */
             args[i] = R[cs->reg[i]] + cs->imm[i];
-        Frame f = { .ret = (uint32_t)(ip - code) + 1, .kind = cs->callee_unit ? FRAME_LIBRARY : FRAME_CALL };
+        Frame f = frame_make((uint32_t)(ip - code) + 1, cs->callee_unit ? FRAME_LIBRARY : FRAME_CALL);
         if (likely(c->fp < c->frames_cap)) {
             c->frames[c->fp++] = f;
         } else {
