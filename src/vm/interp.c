@@ -79,13 +79,17 @@ void interp_run(struct VM *vm, const CpuEnv *env)
     int64_t *R;
     const Instr *ip, *code;
     int64_t budget, budget0;   /* budget0: the budget at the last trap */
+    uint32_t sp;               /* c->sp, kept here between traps */
     int fault_code = 0;
 
 /* The instructions run since the last trap. */
 #define RAN() (budget0 - budget)
 /* Take the Cpu the kernel answers with (NULL: the machine stops) and its budget. */
 #define ENTER(cpu) do { c = (cpu); if (!c) return; code = c->code; R = c->reg; \
-        ip = code + c->pc; budget0 = budget; } while (0)
+        ip = code + c->pc; sp = c->sp; budget0 = budget; } while (0)
+/* Trap: the kernel sees the Cpu whole (the data stack's depth lives in a local between
+ * traps: PUSH and POP would otherwise wait on their own store of it, one after another). */
+#define TRAP(call) do { c->sp = sp; ENTER(call); } while (0)
 
     ENTER(trap_start(vm, &budget));
 
@@ -126,16 +130,18 @@ redispatch:
     }
     CASE(PUSH)
     CASE(PUSHL) {
-        if (likely(c->sp < c->stack_cap)) {
-            c->stack[c->sp++] = VA;
+        if (likely(sp < c->stack_cap)) {
+            c->stack[sp++] = VA;
         } else {
+            c->sp = sp;
             int e = cpu_push(c, VA, env->stack_limit);
+            sp = c->sp;
             if (e) FAULT(e);
         }
         NEXT();
     }
-    CASE(POP)   { if (unlikely(c->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[--c->sp]); NEXT(); }
-    CASE(PEEK)  { if (unlikely(c->sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[c->sp - 1]); NEXT(); }
+    CASE(POP)   { if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[--sp]); NEXT(); }
+    CASE(PEEK)  { if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[sp - 1]); NEXT(); }
     CASE(DEALLOC) { int e = mem_free(&c->mem, VA); if (e) FAULT(e); NEXT(); }
     CASE(INR)   { SETREG(REG_R6, VA == 0); NEXT(); }
     CASE(NOP)   { NEXT(); }
@@ -202,14 +208,14 @@ redispatch:
         if (unlikely(c->fp == 0)) {   /* RET at top level ends the process with 0 */
             budget--;
             c->pc = (uint32_t)(ip - code);
-            ENTER(trap_exit(vm, c, RAN(), &budget));
+            TRAP(trap_exit(vm, c, RAN(), &budget));
             DISPATCH();
         }
         Frame f = c->frames[--c->fp];
         if (unlikely(f.kind == FRAME_SIGNAL)) {
             budget--;
             c->pc = f.ret;
-            ENTER(trap_sigreturn(vm, c, RAN(), &budget));   /* the interrupted context */
+            TRAP(trap_sigreturn(vm, c, RAN(), &budget));   /* the interrupted context */
             DISPATCH();
         }
         CONTINUE_AT(code + f.ret);
@@ -218,7 +224,7 @@ redispatch:
         /* Not an instruction: nothing is counted (SPEC 10 "Ending is not an instruction"). */
         if (ip->aux == 0) {
             c->pc = (uint32_t)(ip - code);
-            ENTER(trap_exit(vm, c, RAN(), &budget));
+            TRAP(trap_exit(vm, c, RAN(), &budget));
             DISPATCH();
         }
         Frame f = c->frames[--c->fp];   /* a module fell off its end: return */
@@ -248,9 +254,9 @@ redispatch:
         NEXT();
     }
     CASE(PRINTS) {
-        if (unlikely(c->sp == 0)) FAULT(ERR_EMPTY_STACK);
+        if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK);
         char buf[24];
-        size_t n = fmt_int(c->stack[c->sp - 1], buf);
+        size_t n = fmt_int(c->stack[sp - 1], buf);
         buf[n++] = '\n';
         fwrite_unlocked(buf, 1, n, env->out);
         NEXT();
@@ -262,13 +268,13 @@ redispatch:
             NEXT();
         budget--;
         c->pc = (uint32_t)(ip - code) + 1;
-        ENTER(trap_sleep(vm, c, ms, RAN(), &budget));
+        TRAP(trap_sleep(vm, c, ms, RAN(), &budget));
         DISPATCH();
     }
     CASE(SYSCALL) {
         budget--;   /* the call sees counters that include itself */
         c->pc = (uint32_t)(ip - code);
-        ENTER(trap_syscall(vm, c, RAN(), &budget));
+        TRAP(trap_syscall(vm, c, RAN(), &budget));
         DISPATCH();
     }
 
@@ -277,7 +283,7 @@ redispatch:
          * kernel asks the debugger whether to stop here or to run what it covers. */
         uint8_t covered;
         c->pc = (uint32_t)(ip - code);
-        ENTER(trap_break(vm, c, RAN(), &budget, &covered));
+        TRAP(trap_break(vm, c, RAN(), &budget, &covered));
         REDISPATCH(covered);
     }
 
@@ -301,14 +307,15 @@ compare_general: {
 fault:
     budget--;   /* the faulting instruction counts as executed */
     c->pc = (uint32_t)(ip - code);
-    ENTER(trap_fault(vm, c, fault_code, RAN(), &budget));
+    TRAP(trap_fault(vm, c, fault_code, RAN(), &budget));
     DISPATCH();
 
 check:
     /* The budget is spent. */
     c->pc = (uint32_t)(ip - code);
-    ENTER(trap_stretch_end(vm, c, RAN(), &budget));
+    TRAP(trap_stretch_end(vm, c, RAN(), &budget));
     DISPATCH();
 #undef RAN
 #undef ENTER
+#undef TRAP
 }
