@@ -175,7 +175,7 @@ int exec_replace(VM *vm, Proc *p, Program *prog, char **argv, int argc)
         return ERR_MEMORY_ALLOCATION;
     mem_release(&p->cpu.mem);          /* shared mappings go with the old image */
     p->cpu.mem = fresh;
-    proc_free_stacks(p);
+    cpu_free_stacks(&p->cpu);
     sig_contexts_free(p);   /* the handlers' frames went with the call stack */
     proc_reset_registers(p);
     memset(p->handler, 0, sizeof p->handler);

@@ -162,7 +162,7 @@ static Proc *proc_new(VM *vm, Proc *parent, int *err)
 static void release_resources(Proc *p)
 {
     mem_release(&p->cpu.mem);
-    proc_free_stacks(p);
+    cpu_free_stacks(&p->cpu);
     sig_contexts_free(p);
     if (p->cpu.prog)
         program_release(p->cpu.prog);
@@ -315,21 +315,6 @@ void proc_table_free(VM *vm)
 }
 
 /* ---- Stacks ---- */
-
-void proc_free_stacks(Proc *p)
-{
-    cpu_free_stacks(&p->cpu);
-}
-
-int proc_push(VM *vm, Proc *p, int64_t v)
-{
-    return cpu_push(&p->cpu, v, vm->opt.stack_size);
-}
-
-int proc_push_frame(VM *vm, Proc *p, Frame f)
-{
-    return cpu_push_frame(&p->cpu, f, vm->opt.call_depth);
-}
 
 uint32_t proc_line(const Proc *p, uint32_t pc)
 {

@@ -104,13 +104,6 @@ static inline void proc_set_type(Proc *p, int r, int t) { cpu_set_type(&p->cpu, 
 /* Write raw bits into register r, normalised to its type. */
 static inline void proc_write(Proc *p, int r, int64_t bits) { cpu_write(&p->cpu, r, bits); }
 
-/* Stacks: grow on demand up to the configured limits and within the host memory budget
- * (vm/memory.h). Return 0 or ERR_STACK_OVERFLOW. */
-int   proc_push(VM *vm, Proc *p, int64_t v);
-int   proc_push_frame(VM *vm, Proc *p, Frame f);
-/* Free both stacks and give their bytes back to the budget (exit, exec). */
-void  proc_free_stacks(Proc *p);
-
 /* The source line of instruction index pc (for I8, traces and diagnostics). */
 uint32_t proc_line(const Proc *p, uint32_t pc);
 

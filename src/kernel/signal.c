@@ -141,7 +141,7 @@ int sig_contexts_copy(Proc *dst, const Proc *src)
  * stack is full (or no host memory is left for the context). */
 static bool enter_handler(VM *vm, Proc *p, int sig, uint32_t ret)
 {
-    if (ctx_reserve(p) != 0 || proc_push_frame(vm, p, (Frame){ .ret = ret, .kind = FRAME_SIGNAL }) != 0)
+    if (ctx_reserve(p) != 0 || cpu_push_frame(&p->cpu, frame_make(ret, FRAME_SIGNAL), vm->opt.call_depth) != 0)
         return false;
     SigContext *c = &p->ctx[p->nctx++];
     memcpy(c->reg, p->cpu.reg, sizeof c->reg);

@@ -259,6 +259,15 @@ static inline Cpu *run(Proc *p, int64_t b, int64_t *budget)
     return &p->cpu;
 }
 
+/* Round-robin's turn end: n, the runner's successor, runs a quantum. */
+static inline Cpu *rotate_to(VM *vm, Proc *n, int64_t *budget)
+{
+    vm->head = vm->current = vm->last_run = n;
+    vm->switches++;
+    vm->turn_start = vm->steps;
+    return run(n, vm->opt.quantum, budget);
+}
+
 static Cpu *stop(VM *vm, int status)
 {
     vm->run_status = status;
@@ -332,10 +341,7 @@ stretch_spent: {
         Proc *n = p->next;
         if (unlikely(n->pending))
             goto next_process;   /* pick_next delivers the signal */
-        vm->head = vm->current = vm->last_run = n;
-        vm->switches++;
-        vm->turn_start = vm->steps;
-        return run(n, vm->opt.quantum, budget);
+        return rotate_to(vm, n, budget);
     }
     /* Alone: a new turn for the same process. */
     vm->turn_start = vm->steps;
@@ -429,13 +435,8 @@ Cpu *trap_stretch_end(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
     /* Round-robin's turn end, the hottest path: the successor runs a quantum. */
     if (likely(vm->plain_rr && !vm->watch && c->code[c->pc].op != OP_END)) {
         Proc *n = p->next;
-        if (likely(n != p && !n->pending)) {
-            vm->head = vm->current = vm->last_run = n;
-            vm->switches++;
-            vm->turn_start = vm->steps;
-            *budget = vm->opt.quantum;
-            return &n->cpu;
-        }
+        if (likely(n != p && !n->pending))
+            return rotate_to(vm, n, budget);
     }
     return go_on(vm, p, STRETCH_SPENT, budget);
 }
