@@ -53,6 +53,7 @@ run_suite() {       # run_suite NAME COMMAND... ; the suite prints "NAME: N pass
 
 run_suite unit "$here/run-unit.sh" "$build"
 run_suite golden "$here/run-golden.sh" "$mvm" tests/programs examples
+run_suite engines "$here/run-engines.sh" "$mvm"
 if [ -n "$switch_mvm" ]; then
     run_suite golden-switch bash -c '"$1" "$2" tests/programs examples | sed "s/^golden:/golden-switch:/"' _ \
         "$here/run-golden.sh" "$switch_mvm"

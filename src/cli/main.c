@@ -45,6 +45,7 @@ typedef struct Cli {
     char      **args;
     Config      cfg;
     bool        trace, stats;
+    bool        exact;            /* --exact: the one-instruction-at-a-time engine */
     int64_t     trace_pid;        /* --trace=PID (0: every process) */
     bool        fault_dump;       /* --on-fault=dump */
     const char *debug_path;       /* --debug FILE (wins over config.json's locations -> debug) */
@@ -120,6 +121,7 @@ static int parse_options(Cli *cli, int argc, char **argv, int64_t *overrides, bo
         }
         if (strcmp(a, "--trace") == 0) { cli->trace = true; continue; }
         if (strcmp(a, "--stats") == 0) { cli->stats = true; continue; }
+        if (strcmp(a, "--exact") == 0) { cli->exact = true; continue; }
         if (strncmp(a, "--trace=", 8) == 0) {
             if (!parse_number("--trace=PID", a + 8, 1, INT64_MAX, &cli->trace_pid))
                 return EXIT_USAGE;
@@ -354,7 +356,7 @@ static VmOptions vm_options(const Cli *cli)
         .quantum = cli->cfg.quantum, .max_processes = cli->cfg.max_processes,
         .mailbox_capacity = cli->cfg.mailbox_capacity, .hertz = cli->cfg.hertz,
         .max_semaphores = cli->cfg.max_semaphores,
-        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats, .exact = cli->exact,
         .trace_pid = cli->trace_pid, .fault_dump = cli->fault_dump,
         .seed = cli->cfg.seed_set ? (uint64_t)cli->cfg.seed : DEFAULT_RANDOM_SEED,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
@@ -461,7 +463,7 @@ static int cmd_resume(Cli *cli)
     if (check_snapshot_options(cli) || check_vfs_path(cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs))
         return EXIT_USAGE;
     VmOptions o = {
-        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats,
+        .max_steps = cli->max_steps, .trace = cli->trace, .stats = cli->stats, .exact = cli->exact,
         .trace_pid = cli->trace_pid,
         .vfs_path = cli->vfs_path ? cli->vfs_path : cli->cfg.loc_vfs,
         .stdlib_dir = cli->cfg.loc_stdlib,

@@ -21,6 +21,7 @@ typedef struct VmOptions {
     int64_t  max_semaphores;     /* semaphores live at once (semCreate beyond: 32) */
     uint64_t max_steps;          /* 0 = unlimited */
     bool     trace, stats;
+    bool     exact;              /* --exact: never run ahead (the reference engine) */
     int64_t  trace_pid;          /* --trace=PID: only that process (0 = every process) */
     bool     fault_dump;         /* --on-fault=dump: registers and call stack after a fault */
     const struct DebugScript *debug;   /* --debug FILE: dumps before instructions, or NULL */
@@ -50,6 +51,10 @@ struct VM {
     uint32_t  nready_level[3];   /*   how many are in each mlfq queue */
     bool      plain_rr;          /* round-robin with nothing recorded: the interpreter may
                                     take its fastest turn end (sched_update_turn_path) */
+    bool      ahead_on;          /* the run-ahead engine runs this machine (ahead.h) */
+    Proc     *ahead_of;          /* the process running ahead now, NULL when none */
+    Proc     *walker;            /* the ring member whose turn ran last (its group is next) */
+    uint64_t  ahead_folds;       /* processes hidden so far (MVM_REPORT_ENGINE=1) */
     bool      acts_as_rr;        /* the policy's next choice is round-robin's (sched.h) */
     struct TicketIndex *tickets; /* lottery: who holds which tickets (sched_lottery.c), or
                                     NULL: not built yet, or out of memory (walk the ring) */

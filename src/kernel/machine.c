@@ -8,6 +8,7 @@
 
 #include "exec.h"
 #include "kernel.h"
+#include "ahead.h"
 #include "mailbox.h"
 #include "record.h"
 #include "sched.h"
@@ -73,6 +74,7 @@ void vm_free(VM *vm)
 {
     trace_stop(vm);
     sched_lottery_free(vm);
+    ahead_free(vm);
     proc_table_free(vm);
     mbox_free_all(vm);
     sem_free_all(vm);

@@ -254,6 +254,11 @@ void proc_exit(VM *vm, Proc *p, int64_t code)
         sched_remove(vm, p);
     if (p->state == PROC_PAUSED)
         vm->npaused--;
+    /* Cut short (killed, or a signal's default action): what it ran ahead of the
+     * clock never happened. */
+    p->cpu.icount -= (uint64_t)p->lead;
+    p->lead = 0;
+    p->stop = 0;
     p->exit_code = code;
     if (vm->rec)
         rec_mark(vm, p, MARK_EXIT, code);

@@ -70,6 +70,13 @@ typedef struct Proc {
     struct Proc *children;      /* first child, live or zombie */
     struct Proc *sib_prev, *sib_next;
     uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
+
+    /* The run-ahead engine (ahead.c, docs/engine.md); all zero under the exact engine. */
+    int64_t   lead;             /* instructions it has run beyond its place in the exact
+                                   schedule (while hidden: see AheadGroup) */
+    uint8_t   stop;             /* AheadStop: what lies at the end of the lead */
+    struct AheadGroup *group;   /* in the ring: the hidden processes that follow it */
+    struct AheadGroup *hidden_in;   /* hidden: the group that holds it */
 } Proc;
 
 /* Process table: every process with a control block, zombies included, by PID. */

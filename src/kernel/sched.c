@@ -12,6 +12,7 @@
 
 #include "../debug.h"
 #include "../param.h"
+#include "ahead.h"
 #include "clock.h"
 #include "host.h"
 #include "record.h"
@@ -83,7 +84,7 @@ static void ready_changed(VM *vm)
 /* Give p a new nice and mlfq queue; while p is ready, the counts follow. */
 static void reclassify(VM *vm, Proc *p, int nice, int level)
 {
-    bool queued = p->next != NULL, reniced = nice != p->nice;
+    bool queued = p->next != NULL || p->hidden_in, reniced = nice != p->nice;
     if (queued)
         count_ready(vm, p, -1);
     p->nice = (int8_t)nice;
@@ -127,18 +128,25 @@ void sched_enqueue(VM *vm, Proc *p)
 
 void sched_remove(VM *vm, Proc *p)
 {
-    if (!p->next)
+    bool hidden = p->hidden_in != NULL;   /* ready, but hidden by the run-ahead engine */
+    if (hidden || p->group)
+        ahead_leave(vm, p);
+    if (vm->walker == p)
+        vm->walker = NULL;   /* its group, if any, passed to its first member */
+    if (!p->next && !hidden)
         return;   /* not in the ring */
     if (p != vm->current)
         waiting(vm, p, WAIT_ENDS);
     count_ready(vm, p, -1);
-    if (vm->head == p)
-        vm->head = p->next == p ? NULL : p->next;
-    if (vm->current == p)
-        vm->current = NULL;
-    p->prev->next = p->next;
-    p->next->prev = p->prev;
-    p->next = p->prev = NULL;
+    if (!hidden) {
+        if (vm->head == p)
+            vm->head = p->next == p ? NULL : p->next;
+        if (vm->current == p)
+            vm->current = NULL;
+        p->prev->next = p->next;
+        p->next->prev = p->prev;
+        p->next = p->prev = NULL;
+    }
     ready_changed(vm);
 }
 
@@ -216,7 +224,7 @@ int sched_effective_nice(const VM *vm, const Proc *p)
 
 void sched_update_turn_path(VM *vm)
 {
-    vm->plain_rr = vm->policy == &sched_rr && !vm->rec;
+    vm->plain_rr = vm->policy == &sched_rr && !vm->rec && !vm->ahead_on;
 }
 
 void sched_update_watch(VM *vm)

@@ -18,6 +18,7 @@
 
 #include "../vm/errors.h"
 #include "../vm/memory.h"
+#include "ahead.h"
 #include "dump.h"
 #include "record.h"
 #include "sched.h"
@@ -69,6 +70,8 @@ void sig_send(VM *vm, Proc *target, int sig)
         return;
     }
     target->pending |= 1u << sig;
+    if (target->hidden_in)
+        ahead_unhide(vm, target);   /* its next turn delivers it: a turn of its own */
     if (target == vm->current)
         vm->resched = true;
     /* Only a signal that will act cuts a sleep short; stops and CONT do not. */

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "../vm/trap.h"
+#include "ahead.h"
 #include "clock.h"
 #include "debugjson.h"
 #include "host.h"
@@ -164,7 +165,7 @@ static inline int64_t turn_budget(VM *vm, Proc *p)
      * delivers signals. A lone process with nothing pending may run many quanta at once. */
     uint64_t used = vm->steps - vm->turn_start;
     int64_t left = used == 0 ? q : q - (int64_t)(used % (uint64_t)q);   /* (a division is slow) */
-    int64_t b = p->next != p || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
+    int64_t b = p->next != p || p->group || p->pending || vm->policy != &sched_rr ? left : left + solo_budget(vm);
     if (likely(!vm->watch))
         return b;   /* (then no turn is longer than CHECK_INTERVAL: sched_update_watch) */
     return watched_budget(vm, b);
@@ -223,6 +224,9 @@ static void report_deadlock(VM *vm)
 static int exit_status(VM *vm)
 {
     host_watch(NULL);   /* every return from vm_run comes through here */
+    if (getenv("MVM_REPORT_ENGINE"))   /* for the tests that compare the engines */
+        fprintf(vm->err, "mvm: engine: %s, %" PRIu64 " processes hidden\n", vm->ahead_on ? "run-ahead" : "exact",
+                vm->ahead_folds);
     trace_flush(vm);
     fflush(vm->out);
     int sig = vm->debugger ? 0 : host_interrupted();   /* the debugger reports its own */
@@ -274,6 +278,10 @@ static Cpu *stop(VM *vm, int status)
     return NULL;
 }
 
+/* The run-ahead engine's turn machinery (below). */
+typedef enum { FAST_NEXT, FAST_TURN_OVER, FAST_AHEAD_DONE } FastAt;
+static Cpu *fast_go_on(VM *vm, Proc *p, FastAt at, int64_t *budget);
+
 /* Where the kernel goes on after a trap. */
 typedef enum {
     NEXT_PROCESS,   /* the runner left the ring (or never was): choose who runs */
@@ -297,6 +305,8 @@ static Cpu *go_on(VM *vm, Proc *p, Resume at, int64_t *budget)
     }
 
 next_process:
+    if (vm->ahead_on)
+        return fast_go_on(vm, NULL, FAST_NEXT, budget);
     p = pick_next(vm);
     if (!p) {
         if (unlikely(vm->debugger != NULL) && host_interrupted())
@@ -316,6 +326,8 @@ stretch_spent: {
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
+    if (vm->ahead_on)
+        return fast_go_on(vm, p, FAST_TURN_OVER, budget);
     if (unlikely(!vm->plain_rr)) {
         if (vm->policy != &sched_rr) {
             /* Every budget of another policy ends its turn (turn_budget). */
@@ -351,7 +363,8 @@ stretch_spent: {
 }
 
 check_carefully: {
-    const Instr *ip = p->cpu.code + p->cpu.pc;
+    /* (past the ends of modules that fall off theirs, as next_instruction) */
+    const Instr *ip = p->cpu.code + next_instruction(p, p->cpu.pc);
     if (ip->op == OP_END && ip->aux == 0) {   /* ended right after its last instruction */
         proc_exit(vm, p, 0);
         goto next_process;
@@ -362,6 +375,8 @@ check_carefully: {
         vm->stopped = true;
         return stop(vm, exit_status(vm));
     }
+    if (vm->ahead_on)
+        return fast_go_on(vm, p, FAST_TURN_OVER, budget);   /* (its budgets end turns) */
     if (vm->opt.hertz > 0)
         throttle(vm);
     uint64_t used = vm->steps - vm->turn_start;
@@ -409,11 +424,125 @@ park_between_turns:   /* (interrupted before a turn was chosen: vm_run chooses i
     return stop(vm, VM_PAUSED);
 }
 
+
+/* ---------------------------------------------------------------- the run-ahead engine */
+
+/* The same schedule as round-robin's, without running it instruction by instruction
+ * (docs/engine.md): a process whose turn is over runs ahead alone to its next event, and
+ * its lead then pays for its turns; hidden in the group of the ring member before it
+ * (ahead.c), it takes them a lap at a time with the whole group, in one addition to the
+ * clock. Events (system calls, output, faults, the end) run in the exact schedule, at the
+ * instruction count round-robin gives them, with the kernel in the state it would have.
+ *
+ * From FAST_NEXT: the last ring member to run (vm->walker) yielded or left the ring;
+ * FAST_TURN_OVER: p's turn is over; FAST_AHEAD_DONE: p is back from running ahead. */
+static Cpu *fast_go_on(VM *vm, Proc *p, FastAt at, int64_t *budget)
+{
+    int64_t q = vm->turn_len;
+    switch (at) {
+    case FAST_NEXT:
+        p = vm->walker;
+        if (p && p->next)
+            goto turn_over;   /* it yielded: its group's turns come next all the same */
+        goto next;
+    case FAST_TURN_OVER:  goto turn_over;
+    case FAST_AHEAD_DONE: goto fold;
+    }
+
+turn_over: {
+    vm->walker = NULL;
+    Proc *m = ahead_visit(vm, p);
+    if (m) {
+        vm->head = m;   /* its lead ran out in this visit: its turn is next */
+        goto next;
+    }
+    if (ahead_may_run(vm, p)) {
+        vm->ahead_of = p;
+        vm->current = NULL;
+        p->cpu.ahead = 1;
+        *budget = CHECK_INTERVAL;
+        return &p->cpu;   /* back through the traps to ahead_back */
+    }
+}
+fold: {
+    Proc *n = p->next;
+    ahead_fold(vm, p);
+    vm->head = n;
+}
+next:
+    vm->current = NULL;
+    p = pick_next(vm);
+    if (!p) {
+        if (unlikely(vm->debugger != NULL) && host_interrupted())
+            return stop(vm, VM_PAUSED);
+        return stop(vm, exit_status(vm));
+    }
+    vm->walker = p;
+    /* Its lead pays for its turn: whole, or in part before the rest runs exactly. */
+    if (p->lead > q || (p->lead == q && p->stop != AHEAD_END)) {
+        vm->steps += (uint64_t)q;
+        p->lead -= q;
+        goto turn_over;
+    }
+    if (p->lead > 0 || p->stop != AHEAD_OPEN) {
+        vm->steps += (uint64_t)p->lead;
+        p->lead = 0;
+        AheadStop s = p->stop;
+        p->stop = AHEAD_OPEN;
+        if (s == AHEAD_END) {   /* ended right after its last instruction */
+            vm->walker = NULL;
+            proc_exit(vm, p, 0);
+            goto next;
+        }
+    }
+    return run(p, turn_budget(vm, p), budget);
+}
+
+/* Why a process running ahead came back. */
+typedef enum {
+    AHEAD_SPENT,    /* its budget is spent */
+    AHEAD_BEFORE,   /* before an event instruction, not executed (trap_event) */
+    AHEAD_AT,       /* at an event instruction the interpreter counted (a system call, a fault) */
+    AHEAD_ENDED,    /* its program ended */
+} AheadWhy;
+
+/* The private part of the run counts into its lead; what comes next is left where it is
+ * (c->pc), for the exact schedule to run when its time comes. */
+static Cpu *ahead_back(VM *vm, Cpu *c, AheadWhy why, int64_t ran, int64_t *budget)
+{
+    Proc *p = vm->ahead_of;
+    int64_t done = why == AHEAD_AT ? ran - 1 : ran;
+    c->icount += (uint64_t)done;
+    p->lead += done;
+    AheadStop s = AHEAD_OPEN;
+    if (why == AHEAD_BEFORE || why == AHEAD_AT) {
+        s = AHEAD_EVENT;
+    } else if (why == AHEAD_ENDED) {
+        s = AHEAD_END;
+    } else {
+        const Instr *ip = c->code + next_instruction(p, c->pc);
+        if (ip->op == OP_END && ip->aux == 0)
+            s = AHEAD_END;
+    }
+    if (s == AHEAD_OPEN && p->lead < AHEAD_TARGET && !vm->watch) {
+        *budget = CHECK_INTERVAL;
+        return c;
+    }
+    c->ahead = 0;
+    vm->ahead_of = NULL;
+    p->stop = (uint8_t)s;
+    return fast_go_on(vm, p, FAST_AHEAD_DONE, budget);
+}
+
 /* ---------------------------------------------------------------- the traps */
 
 Cpu *trap_start(VM *vm, int64_t *budget)
 {
     host_watch(&vm->watch);
+    if (vm->steps == 0 && !vm->parked) {   /* a fresh machine: which engine runs it */
+        vm->ahead_on = ahead_possible(vm);
+        sched_update_turn_path(vm);
+    }
     if (vm->opt.trace && !vm->tracer && trace_start(vm, vm->opt.trace_pid) != 0)
         fprintf(vm->err, "mvm: --trace: out of memory; running without it\n");
     if (vm->parked) {
@@ -430,19 +559,25 @@ Cpu *trap_start(VM *vm, int64_t *budget)
 
 Cpu *trap_stretch_end(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
 {
-    credit(vm, c, ran);
     Proc *p = proc_of(c);
     /* Round-robin's turn end, the hottest path: the successor runs a quantum. */
     if (likely(vm->plain_rr && !vm->watch && c->code[c->pc].op != OP_END)) {
         Proc *n = p->next;
-        if (likely(n != p && !n->pending))
+        if (likely(n != p && !n->pending)) {
+            credit(vm, c, ran);
             return rotate_to(vm, n, budget);
+        }
     }
+    if (unlikely(vm->ahead_of))   /* (never under plain_rr) */
+        return ahead_back(vm, c, AHEAD_SPENT, ran, budget);
+    credit(vm, c, ran);
     return go_on(vm, p, STRETCH_SPENT, budget);
 }
 
 Cpu *trap_syscall(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
 {
+    if (unlikely(vm->ahead_of))
+        return ahead_back(vm, c, AHEAD_AT, ran, budget);
     if (unlikely(!syscall_exists(c->reg[REG_S1])))
         return trap_fault(vm, c, ERR_INVALID_SYSCALL, ran, budget);
     credit(vm, c, ran);   /* the call sees counters that include itself */
@@ -460,6 +595,8 @@ Cpu *trap_syscall(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
 
 Cpu *trap_fault(VM *vm, Cpu *c, int code, int64_t ran, int64_t *budget)
 {
+    if (unlikely(vm->ahead_of))
+        return ahead_back(vm, c, AHEAD_AT, ran, budget);
     credit(vm, c, ran);   /* the faulting instruction counts as executed */
     Proc *p = proc_of(c);
     int64_t fault_pid = p->pid;   /* sig_fault may end and reap p */
@@ -485,9 +622,16 @@ Cpu *trap_sleep(VM *vm, Cpu *c, int64_t ms, int64_t ran, int64_t *budget)
 
 Cpu *trap_exit(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
 {
+    if (unlikely(vm->ahead_of))
+        return ahead_back(vm, c, AHEAD_ENDED, ran, budget);
     credit(vm, c, ran);
     proc_exit(vm, proc_of(c), 0);
     return go_on(vm, NULL, NEXT_PROCESS, budget);
+}
+
+Cpu *trap_event(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
+{
+    return ahead_back(vm, c, AHEAD_BEFORE, ran, budget);   /* (only a Cpu running ahead stops here) */
 }
 
 Cpu *trap_sigreturn(VM *vm, Cpu *c, int64_t ran, int64_t *budget)

@@ -50,6 +50,8 @@ typedef struct Cpu {
     uint32_t  pc;               /* next instruction index while not running */
     uint64_t  icount;           /* instructions executed */
     uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
+    uint8_t   ahead;            /* running ahead of the clock (kernel/ahead.c): stop before
+                                   output, HELP and SLEEP, as before a system call */
 
     /* Read and written by every instruction. */
     int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */

@@ -243,6 +243,7 @@ redispatch:
     /* ---- strings, I/O, system ---- */
     CASE(STR)    { int e = op_str(c, c->prog, ip); if (e) FAULT(e); NEXT(); }
     CASE(PRINTR) {
+        if (unlikely(c->ahead)) goto event;
         if (likely(ip->a == REG_ZERO || c->type[ip->a] <= TYPE_LONG)) {
             char buf[24];
             size_t n = fmt_int(VA, buf);
@@ -254,6 +255,7 @@ redispatch:
         NEXT();
     }
     CASE(PRINTS) {
+        if (unlikely(c->ahead)) goto event;
         if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK);
         char buf[24];
         size_t n = fmt_int(c->stack[sp - 1], buf);
@@ -261,8 +263,9 @@ redispatch:
         fwrite_unlocked(buf, 1, n, env->out);
         NEXT();
     }
-    CASE(HELP)   { help_print_topic(env->out, c->prog->strings[ip->aux].bytes); NEXT(); }
+    CASE(HELP)   { if (unlikely(c->ahead)) goto event; help_print_topic(env->out, c->prog->strings[ip->aux].bytes); NEXT(); }
     CASE(SLEEP) {
+        if (unlikely(c->ahead)) goto event;
         int64_t ms = VA;
         if (ms <= 0)
             NEXT();
@@ -308,6 +311,12 @@ fault:
     budget--;   /* the faulting instruction counts as executed */
     c->pc = (uint32_t)(ip - code);
     TRAP(trap_fault(vm, c, fault_code, RAN(), &budget));
+    DISPATCH();
+
+event:
+    /* Running ahead: the kernel executes this instruction when its time comes. */
+    c->pc = (uint32_t)(ip - code);
+    TRAP(trap_event(vm, c, RAN(), &budget));
     DISPATCH();
 
 check:

@@ -40,6 +40,10 @@ Cpu *trap_sleep(struct VM *vm, Cpu *c, int64_t ms, int64_t ran, int64_t *budget)
 Cpu *trap_exit(struct VM *vm, Cpu *c, int64_t ran, int64_t *budget);
 /* RET popped a signal handler's frame: the kernel restores what the handler interrupted. */
 Cpu *trap_sigreturn(struct VM *vm, Cpu *c, int64_t ran, int64_t *budget);
+/* Running ahead (c->ahead), the interpreter stops before an instruction whose effect others
+ * see and that does not trap anyway (output, HELP, SLEEP): c->pc is that instruction, not
+ * executed, and not counted in ran. */
+Cpu *trap_event(struct VM *vm, Cpu *c, int64_t ran, int64_t *budget);
 /* A debugger's breakpoint covers the instruction at c->pc: NULL to stop before it, or c
  * with *covered, the opcode to run in its place. */
 Cpu *trap_break(struct VM *vm, Cpu *c, int64_t ran, int64_t *budget, uint8_t *covered);
