@@ -34,6 +34,8 @@ struct AheadGroup {
     Proc       *owner;      /* the ring member it follows */
     int64_t     visits;     /* visits so far */
     int64_t     min_expire; /* no member expires before this (exact after a scan) */
+    bool        sorted;     /* expires never decrease along e[]: the first is the least
+                               (the usual case: processes hidden in the order they began) */
 };
 
 /* ---------------------------------------------------------------- deciding */
@@ -70,10 +72,23 @@ static bool exposed(const Proc *p)
     return false;
 }
 
-bool ahead_may_run(const VM *vm, const Proc *p)
+void ahead_missed(Proc *p)
 {
-    return vm->ahead_on && p->lead == 0 && p->stop == AHEAD_OPEN && !p->pending && p->state == PROC_READY &&
-           p->prev != p && !exposed(p);
+    if (p->ahead_misses < 10)
+        p->ahead_misses++;
+    p->ahead_wait = (uint16_t)((1u << p->ahead_misses) - 1);
+}
+
+bool ahead_may_run(VM *vm, Proc *p)
+{
+    if (!vm->ahead_active || p->stop != AHEAD_OPEN || p->pending || p->state != PROC_READY ||
+        p->prev == p)
+        return false;
+    if (exposed(p)) {
+        ahead_missed(p);   /* (looked at again after a while: handlers come and go) */
+        return false;
+    }
+    return true;
 }
 
 int64_t ahead_full_turns(const Proc *p, int64_t quantum)
@@ -123,6 +138,7 @@ static AheadGroup *group_new(Proc *owner, int64_t visits, uint32_t cap)
     g->owner = owner;
     g->visits = visits;
     g->min_expire = INT64_MAX;
+    g->sorted = true;
     return g;
 }
 
@@ -178,8 +194,10 @@ static bool group_reserve_front(AheadGroup *g, uint32_t more)
     return true;
 }
 
-/* Move n entries to dst, from one group's count of visits to another's. */
-static int64_t move_entries(AheadEntry *dst, const AheadEntry *src, uint32_t n, AheadGroup *to, int64_t shift)
+/* Move n entries to dst, from one group's count of visits to another's. Returns the
+ * least expire; *sorted is cleared when they are not in order. */
+static int64_t move_entries(AheadEntry *dst, const AheadEntry *src, uint32_t n, AheadGroup *to, int64_t shift,
+                            bool *sorted)
 {
     int64_t min = INT64_MAX;
     for (uint32_t k = 0; k < n; k++) {
@@ -188,8 +206,16 @@ static int64_t move_entries(AheadEntry *dst, const AheadEntry *src, uint32_t n, 
         dst[k].p->hidden_in = to;
         if (dst[k].expire < min)
             min = dst[k].expire;
+        if (k > 0 && dst[k].expire < dst[k - 1].expire)
+            *sorted = false;
     }
     return min;
+}
+
+/* The least expire of g's members, or a lower bound of it. */
+static inline int64_t least_expire(const AheadGroup *g)
+{
+    return g->sorted ? g->e[g->first].expire : g->min_expire;
 }
 
 static int64_t lead_now(const VM *vm, const AheadGroup *g, uint32_t i)
@@ -234,7 +260,7 @@ static void split(VM *vm, Proc *a, AheadGroup *g, uint32_t i, int64_t head_visit
         if (ntail > 0) {
             AheadGroup *t = group_new(m, g->visits, ntail);
             if (t) {
-                t->min_expire = move_entries(t->e, g->e + i + 1, ntail, t, 0);
+                t->min_expire = move_entries(t->e, g->e + i + 1, ntail, t, 0, &t->sorted);
                 t->n = ntail;
                 m->group = t;
             } else {
@@ -261,7 +287,8 @@ static void split(VM *vm, Proc *a, AheadGroup *g, uint32_t i, int64_t head_visit
             g->min_expire = head_min;
             return;
         }
-        move_entries(h->e, g->e + g->first, nhead, h, head_visits - g->visits);
+        h->sorted = g->sorted;
+        move_entries(h->e, g->e + g->first, nhead, h, head_visits - g->visits, &h->sorted);
         h->n = nhead;
         h->min_expire = head_min;
     }
@@ -288,7 +315,7 @@ Proc *ahead_visit(VM *vm, Proc *a)
     if (!g)
         return NULL;
     int64_t v = g->visits;
-    if (g->min_expire > v) {
+    if (least_expire(g) > v) {
         take_turns(vm, g, g->first, g->n);
         g->visits++;
         return NULL;
@@ -323,10 +350,15 @@ bool ahead_fold(VM *vm, Proc *p)
         if (!group_reserve_front(pg, ng + 1))
             return false;
         pg->first -= ng + 1;
-        int64_t min = g ? move_entries(pg->e + pg->first, g->e + g->first, ng, pg, pg->visits - g->visits) : INT64_MAX;
+        bool sorted = g ? g->sorted : true;
+        int64_t min = g ? move_entries(pg->e + pg->first, g->e + g->first, ng, pg, pg->visits - g->visits, &sorted)
+                        : INT64_MAX;
         AheadEntry *pe = &pg->e[pg->first + ng];
         pe->p = p;
         pe->expire = pg->visits + f;
+        if ((ng > 0 && pe[-1].expire > pe->expire) || (pg->n > 0 && pe->expire > pe[1].expire))
+            sorted = false;
+        pg->sorted = pg->sorted && sorted;
         pg->n += ng + 1;
         if (min < pg->min_expire)
             pg->min_expire = min;
@@ -351,10 +383,16 @@ bool ahead_fold(VM *vm, Proc *p)
         pe->expire = g->visits + f;
         if (pe->expire < g->min_expire)
             g->min_expire = pe->expire;
+        if (g->n > 0 && pe[-1].expire > pe->expire)
+            g->sorted = false;
         if (pg) {
-            int64_t min = move_entries(pe + 1, pg->e + pg->first, npg, g, g->visits - pg->visits);
+            bool sorted = pg->sorted;
+            int64_t min = move_entries(pe + 1, pg->e + pg->first, npg, g, g->visits - pg->visits, &sorted);
             if (min < g->min_expire)
                 g->min_expire = min;
+            if (npg > 0 && pe[1].expire < pe->expire)
+                sorted = false;
+            g->sorted = g->sorted && sorted;
             group_free(pg);
         }
         g->n += npg + 1;

@@ -25,7 +25,10 @@ typedef struct AheadGroup AheadGroup;
 
 /* What lies at the end of a process's lead. */
 typedef enum AheadStop {
-    AHEAD_OPEN,    /* nothing yet: the instruction after the lead is private */
+    AHEAD_OPEN,    /* no lead: its next turn runs exactly (the only stop with lead 0
+                      unless a stop is still to be taken; a lead is never OPEN, so the
+                      turn machinery tests one byte in the line it reads anyway) */
+    AHEAD_MORE,    /* the instruction after the lead is private: it may run further */
     AHEAD_EVENT,   /* the next instruction is an event: it runs in the exact schedule */
     AHEAD_END,     /* the program ends right after the lead's last instruction */
 } AheadStop;
@@ -34,6 +37,10 @@ typedef enum AheadStop {
  * CHECK_INTERVAL (a host signal is seen between two). */
 #define AHEAD_TARGET ((int64_t)1 << 20)
 
+/* A run ahead shorter than this (or than a quantum) does not pay for itself: the process
+ * waits twice as many turns as the last time before it tries again (up to 1,023). */
+#define AHEAD_USEFUL 64
+
 /* Whether this run uses the engine; decided once, when a fresh machine starts: round-robin,
  * nothing watched or recorded, and no loaded program able to share memory or load another
  * program (caps.h), or to SLEEP. */
@@ -41,8 +48,12 @@ bool ahead_possible(const VM *vm);
 
 /* p, whose turn is over and whose lead is spent, may run ahead now: it has no signal
  * handler installed or running (a handler must start at the exact turn after the send,
- * so such a process keeps to the exact schedule), nothing pending, and somewhere to hide. */
-bool ahead_may_run(const VM *vm, const Proc *p);
+ * so such a process keeps to the exact schedule), nothing pending, and somewhere to hide.
+ * The caller lets p->ahead_wait turns pass first. */
+bool ahead_may_run(VM *vm, Proc *p);
+
+/* p's run ahead did not pay (or could not be tried): it waits longer before the next try. */
+void ahead_missed(Proc *p);
 
 /* The whole turns p's lead pays for. */
 int64_t ahead_full_turns(const Proc *p, int64_t quantum);
@@ -63,6 +74,13 @@ void ahead_leave(VM *vm, Proc *p);
 
 /* Hidden p was sent a signal: back into the ring, where its next turn delivers it. */
 void ahead_unhide(VM *vm, Proc *p);
+
+/* Set p's stop, keeping count of the processes with a lead. */
+static inline void ahead_set_stop(VM *vm, Proc *p, int stop)
+{
+    vm->ahead_leads += (uint32_t)((stop != AHEAD_OPEN) - (p->stop != AHEAD_OPEN));
+    p->stop = (uint8_t)stop;
+}
 
 /* Free every group (vm_free). */
 void ahead_free(VM *vm);

@@ -52,6 +52,13 @@ struct VM {
     bool      plain_rr;          /* round-robin with nothing recorded: the interpreter may
                                     take its fastest turn end (sched_update_turn_path) */
     bool      ahead_on;          /* the run-ahead engine runs this machine (ahead.h) */
+    bool      ahead_active;      /* ... and is not resting: when running ahead does not pay
+                                    and nobody has a lead, round-robin's own turn ends run
+                                    until vm->steps reaches ahead_resume (turn.c) */
+    uint32_t  ahead_leads;       /* processes whose stop is not AHEAD_OPEN */
+    bool      ahead_tired;       /* a run ahead did not pay: rest once the leads are spent */
+    uint8_t   ahead_rests;       /* rests in a row (each twice as long as the last) */
+    uint64_t  ahead_resume;      /* vm->steps at which a rest ends (UINT64_MAX: not resting) */
     Proc     *ahead_of;          /* the process running ahead now, NULL when none */
     Proc     *walker;            /* the ring member whose turn ran last (its group is next) */
     uint64_t  ahead_folds;       /* processes hidden so far (MVM_REPORT_ENGINE=1) */

@@ -23,6 +23,7 @@ void vm_init(VM *vm, const VmOptions *opt)
     vm->opt = *opt;
     vm->next_pid = 1;
     vm->stop_at = VM_NO_STOP;
+    vm->ahead_resume = UINT64_MAX;   /* (the run-ahead engine is off until trap_start says) */
     vm->rng = opt->seed;
     vm->policy = opt->scheduler ? opt->scheduler : &sched_rr;
     vm->turn_len = opt->quantum;

@@ -2,6 +2,7 @@
  * proc.c - process control blocks: the table, creation, fork, exit and reaping.
  */
 #include "proc.h"
+#include "ahead.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -258,7 +259,7 @@ void proc_exit(VM *vm, Proc *p, int64_t code)
      * clock never happened. */
     p->cpu.icount -= (uint64_t)p->lead;
     p->lead = 0;
-    p->stop = 0;
+    ahead_set_stop(vm, p, AHEAD_OPEN);
     p->exit_code = code;
     if (vm->rec)
         rec_mark(vm, p, MARK_EXIT, code);

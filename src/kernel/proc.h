@@ -46,6 +46,10 @@ typedef struct Proc {
     uint32_t  pending;          /* bit s: signal s is pending */
     int8_t    nice;             /* -20 (most urgent) .. 19; inherited by fork and spawn */
     uint8_t   level;            /* mlfq: queue 0..MLFQ_LEVELS-1 */
+    uint8_t   stop;             /* run-ahead engine: AheadStop, what lies at the end of its
+                                   lead (AHEAD_OPEN: no lead; see lead below) */
+    uint8_t   ahead_misses;     /* runs ahead in a row that were too short to pay */
+    uint16_t  ahead_wait;       /* turns to let pass before running ahead again */
     uint32_t  ticket_key;       /* lottery: its place in vm->tickets while it waits (0: none) */
     uint64_t  ready_since;      /* vm->steps when it last ran or became ready (aging) */
     int64_t   pid;              /* here too: a recorder reads it at every switch
@@ -74,7 +78,6 @@ typedef struct Proc {
     /* The run-ahead engine (ahead.c, docs/engine.md); all zero under the exact engine. */
     int64_t   lead;             /* instructions it has run beyond its place in the exact
                                    schedule (while hidden: see AheadGroup) */
-    uint8_t   stop;             /* AheadStop: what lies at the end of the lead */
     struct AheadGroup *group;   /* in the ring: the hidden processes that follow it */
     struct AheadGroup *hidden_in;   /* hidden: the group that holds it */
 } Proc;

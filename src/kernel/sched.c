@@ -224,7 +224,7 @@ int sched_effective_nice(const VM *vm, const Proc *p)
 
 void sched_update_turn_path(VM *vm)
 {
-    vm->plain_rr = vm->policy == &sched_rr && !vm->rec && !vm->ahead_on;
+    vm->plain_rr = vm->policy == &sched_rr && !vm->rec && !vm->ahead_active;
 }
 
 void sched_update_watch(VM *vm)

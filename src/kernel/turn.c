@@ -305,7 +305,7 @@ static Cpu *go_on(VM *vm, Proc *p, Resume at, int64_t *budget)
     }
 
 next_process:
-    if (vm->ahead_on)
+    if (vm->ahead_active)
         return fast_go_on(vm, NULL, FAST_NEXT, budget);
     p = pick_next(vm);
     if (!p) {
@@ -326,7 +326,7 @@ stretch_spent: {
     /* A host signal and a debugger's stop set watch too (sched_update_watch). */
     if (unlikely(vm->watch || ip->op == OP_END))
         goto check_carefully;
-    if (vm->ahead_on)
+    if (vm->ahead_active)
         return fast_go_on(vm, p, FAST_TURN_OVER, budget);
     if (unlikely(!vm->plain_rr)) {
         if (vm->policy != &sched_rr) {
@@ -375,7 +375,7 @@ check_carefully: {
         vm->stopped = true;
         return stop(vm, exit_status(vm));
     }
-    if (vm->ahead_on)
+    if (vm->ahead_active)
         return fast_go_on(vm, p, FAST_TURN_OVER, budget);   /* (its budgets end turns) */
     if (vm->opt.hertz > 0)
         throttle(vm);
@@ -427,6 +427,27 @@ park_between_turns:   /* (interrupted before a turn was chosen: vm_run chooses i
 
 /* ---------------------------------------------------------------- the run-ahead engine */
 
+/* Running ahead has not paid (the processes meet events every few instructions, as
+ * pingpong's do), and nobody has a lead: hand the turn ends back to round-robin's own,
+ * cheaper, path for a while, twice as long as the last time (4,096 instructions up to
+ * 16 million). The first system call after that wakes the engine (trap_syscall). */
+static void ahead_rest(VM *vm)
+{
+    vm->ahead_tired = false;
+    vm->ahead_active = false;
+    vm->ahead_resume = vm->steps + ((uint64_t)4096 << vm->ahead_rests);
+    if (vm->ahead_rests < 12)
+        vm->ahead_rests++;
+    sched_update_turn_path(vm);
+}
+
+static void __attribute__((noinline)) ahead_wake(VM *vm)
+{
+    vm->ahead_active = true;
+    vm->ahead_resume = UINT64_MAX;
+    sched_update_turn_path(vm);
+}
+
 /* The same schedule as round-robin's, without running it instruction by instruction
  * (docs/engine.md): a process whose turn is over runs ahead alone to its next event, and
  * its lead then pays for its turns; hidden in the group of the ring member before it
@@ -451,17 +472,29 @@ static Cpu *fast_go_on(VM *vm, Proc *p, FastAt at, int64_t *budget)
 
 turn_over: {
     vm->walker = NULL;
-    Proc *m = ahead_visit(vm, p);
-    if (m) {
-        vm->head = m;   /* its lead ran out in this visit: its turn is next */
-        goto next;
+    if (p->group) {
+        Proc *m = ahead_visit(vm, p);
+        if (m) {
+            vm->head = m;   /* its lead ran out in this visit: its turn is next */
+            goto next;
+        }
     }
-    if (ahead_may_run(vm, p)) {
+    if (p->ahead_wait) {
+        p->ahead_wait--;
+    } else if (ahead_may_run(vm, p)) {
         vm->ahead_of = p;
         vm->current = NULL;
         p->cpu.ahead = 1;
         *budget = CHECK_INTERVAL;
         return &p->cpu;   /* back through the traps to ahead_back */
+    }
+    if (p->stop == AHEAD_OPEN) {
+        /* Nothing to hide: round-robin's own turn end, when the successor has no lead. */
+        Proc *n = p->next;
+        if (n != p && !n->pending && n->stop == AHEAD_OPEN) {
+            vm->walker = n;
+            return rotate_to(vm, n, budget);
+        }
     }
 }
 fold: {
@@ -479,16 +512,18 @@ next:
     }
     vm->walker = p;
     /* Its lead pays for its turn: whole, or in part before the rest runs exactly. */
-    if (p->lead > q || (p->lead == q && p->stop != AHEAD_END)) {
-        vm->steps += (uint64_t)q;
-        p->lead -= q;
-        goto turn_over;
-    }
-    if (p->lead > 0 || p->stop != AHEAD_OPEN) {
+    if (p->stop != AHEAD_OPEN) {
+        if (p->lead > q || (p->lead == q && p->stop != AHEAD_END)) {
+            vm->steps += (uint64_t)q;
+            p->lead -= q;
+            goto turn_over;
+        }
         vm->steps += (uint64_t)p->lead;
         p->lead = 0;
         AheadStop s = p->stop;
-        p->stop = AHEAD_OPEN;
+        ahead_set_stop(vm, p, AHEAD_OPEN);
+        if (vm->ahead_leads == 0 && vm->ahead_tired)
+            ahead_rest(vm);
         if (s == AHEAD_END) {   /* ended right after its last instruction */
             vm->walker = NULL;
             proc_exit(vm, p, 0);
@@ -514,7 +549,7 @@ static Cpu *ahead_back(VM *vm, Cpu *c, AheadWhy why, int64_t ran, int64_t *budge
     int64_t done = why == AHEAD_AT ? ran - 1 : ran;
     c->icount += (uint64_t)done;
     p->lead += done;
-    AheadStop s = AHEAD_OPEN;
+    AheadStop s = AHEAD_MORE;
     if (why == AHEAD_BEFORE || why == AHEAD_AT) {
         s = AHEAD_EVENT;
     } else if (why == AHEAD_ENDED) {
@@ -524,13 +559,24 @@ static Cpu *ahead_back(VM *vm, Cpu *c, AheadWhy why, int64_t ran, int64_t *budge
         if (ip->op == OP_END && ip->aux == 0)
             s = AHEAD_END;
     }
-    if (s == AHEAD_OPEN && p->lead < AHEAD_TARGET && !vm->watch) {
+    if (s == AHEAD_MORE && p->lead < AHEAD_TARGET && !vm->watch) {
         *budget = CHECK_INTERVAL;
         return c;
     }
     c->ahead = 0;
     vm->ahead_of = NULL;
-    p->stop = (uint8_t)s;
+    ahead_set_stop(vm, p, s == AHEAD_MORE && p->lead == 0 ? AHEAD_OPEN : (int)s);
+    if (p->lead < AHEAD_USEFUL || p->lead < vm->turn_len) {
+        ahead_missed(p);
+        /* When nobody else is ahead either, the engine rests once this lead is spent. */
+        vm->ahead_tired = vm->ahead_leads <= (p->stop != AHEAD_OPEN);
+        if (vm->ahead_tired && vm->ahead_leads == 0)
+            ahead_rest(vm);
+    } else {
+        p->ahead_misses = 0;
+        vm->ahead_tired = false;
+        vm->ahead_rests = 0;
+    }
     return fast_go_on(vm, p, FAST_AHEAD_DONE, budget);
 }
 
@@ -540,7 +586,8 @@ Cpu *trap_start(VM *vm, int64_t *budget)
 {
     host_watch(&vm->watch);
     if (vm->steps == 0 && !vm->parked) {   /* a fresh machine: which engine runs it */
-        vm->ahead_on = ahead_possible(vm);
+        vm->ahead_on = vm->ahead_active = ahead_possible(vm);
+        vm->ahead_resume = UINT64_MAX;
         sched_update_turn_path(vm);
     }
     if (vm->opt.trace && !vm->tracer && trace_start(vm, vm->opt.trace_pid) != 0)
@@ -571,6 +618,8 @@ Cpu *trap_stretch_end(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
     if (unlikely(vm->ahead_of))   /* (never under plain_rr) */
         return ahead_back(vm, c, AHEAD_SPENT, ran, budget);
     credit(vm, c, ran);
+    if (vm->ahead_active && !vm->watch && c->code[c->pc].op != OP_END)
+        return fast_go_on(vm, p, FAST_TURN_OVER, budget);   /* (as go_on would, one call sooner) */
     return go_on(vm, p, STRETCH_SPENT, budget);
 }
 
@@ -578,6 +627,8 @@ Cpu *trap_syscall(VM *vm, Cpu *c, int64_t ran, int64_t *budget)
 {
     if (unlikely(vm->ahead_of))
         return ahead_back(vm, c, AHEAD_AT, ran, budget);
+    if (unlikely(vm->steps >= vm->ahead_resume))
+        ahead_wake(vm);
     if (unlikely(!syscall_exists(c->reg[REG_S1])))
         return trap_fault(vm, c, ERR_INVALID_SYSCALL, ran, budget);
     credit(vm, c, ran);   /* the call sees counters that include itself */
