@@ -4,7 +4,8 @@
 # Every program of the golden suite (tests/programs), of examples/ and of the fuzz
 # corpus, or of the DIRs/FILEs given, runs under both engines, `MVM run` (the run-ahead
 # engine wherever it applies) and `MVM run --exact` (the reference), at quantum 1, 3 and
-# 1000, with the options, arguments and input its directives give (as run-golden.sh reads
+# 1000, and at quantum 1 stopped by --max-steps 2500 (a limit inside the runs of most
+# programs, which the run-ahead engine must not pass), with the options, arguments and input its directives give (as run-golden.sh reads
 # them). Standard output, standard error and the exit status must be byte-identical.
 # Each run gets a fresh VFS image. MVM_REPORT_ENGINE=1 makes mvm name its engine on
 # standard error; that line is compared apart, and the summary counts the programs the
@@ -50,16 +51,16 @@ BEGIN { printf "" > inf; raw = 0 }
 /^[ \t]*;[ \t]*stdin-raw:/ { if (!raw) printf "%s", rest($0) > inf; raw = 1; print "stdin\t1"; next }
 '
 
-# run ENGINE-OPTION QUANTUM: one run into $tmp/ENGINE.{out,err,rc}
+# run NAME ENGINE-OPTION QUANTUM [MORE-OPTIONS]: one run into $tmp/NAME.{out,err,rc,engine}
 run() {
-    local name=$1 engine=$2 q=$3
+    local name=$1 engine=$2 q=$3 more=${4:-}
     rm -f "$tmp/vfs.fs"
     # shellcheck disable=SC2086  # OPTIONS and ARGS are word-split on purpose
     if [ "$have_runargs" = 1 ]; then
-        MVM_REPORT_ENGINE=1 timeout 5 "$mvm" run $args --quantum "$q" --vfs "$tmp/vfs.fs" $engine "$f" -- $runargs \
+        MVM_REPORT_ENGINE=1 timeout 5 "$mvm" run $args --quantum "$q" --vfs "$tmp/vfs.fs" $more $engine "$f" -- $runargs \
             <"$input" >"$tmp/$name.out" 2>"$tmp/$name.err"
     else
-        MVM_REPORT_ENGINE=1 timeout 5 "$mvm" run $args --quantum "$q" --vfs "$tmp/vfs.fs" $engine "$f" \
+        MVM_REPORT_ENGINE=1 timeout 5 "$mvm" run $args --quantum "$q" --vfs "$tmp/vfs.fs" $more $engine "$f" \
             <"$input" >"$tmp/$name.out" 2>"$tmp/$name.err"
     fi
     echo $? >"$tmp/$name.rc"
@@ -81,9 +82,11 @@ for f in "${files[@]}"; do
     input=/dev/null
     [ "$have_stdin" = 1 ] && input=$tmp/in
     used=0 hidden=0
-    for q in 1 3 1000; do
-        run fast "" "$q"
-        run exact --exact "$q"
+    for config in 1 3 1000 "1 --max-steps 2500"; do
+        q=${config%% *} more=
+        [ "$config" != "$q" ] && more=${config#* }
+        run fast "" "$q" "$more"
+        run exact --exact "$q" "$more"
         if [ "$(<"$tmp/fast.rc")" = 124 ] && [ "$(<"$tmp/exact.rc")" = 124 ]; then
             endless=$((endless + 1))   # runs forever at this quantum (a busy wait): nothing to compare
             continue
@@ -100,7 +103,7 @@ for f in "${files[@]}"; do
         fi
         if [ ${#problems[@]} -gt 0 ]; then
             fail=$((fail + 1))
-            echo "FAIL $f (quantum $q): ${problems[*]}"
+            echo "FAIL $f (quantum $config): ${problems[*]}"
             diff -u "$tmp/exact.out" "$tmp/fast.out" | sed -n '3,12s/^/    /p'
             diff -u "$tmp/exact.err2" "$tmp/fast.err2" | sed -n '3,8s/^/    /p'
         else
@@ -110,7 +113,7 @@ for f in "${files[@]}"; do
     ahead=$((ahead + used))
     hid=$((hid + hidden))
 done
-echo "engines: ${#files[@]} programs x 3 quanta; the run-ahead engine ran $ahead of them and hid processes in $hid;" \
+echo "engines: ${#files[@]} programs x 4 configurations; the run-ahead engine ran $ahead of them and hid processes in $hid;" \
      "$endless runs never ended under either engine (5 s) and were not compared"
 echo "engines: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

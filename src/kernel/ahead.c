@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "ahead.h"
+#include "host.h"
 #include "sched.h"
+#include "../param.h"
 #include "../vm/caps.h"
 #include "../vm/opcodes.h"
 #include "../tables/syscall_table.h"
@@ -42,8 +44,11 @@ struct AheadGroup {
 
 bool ahead_possible(const VM *vm)
 {
-    if (vm->opt.exact || vm->policy != &sched_rr || vm->rec || vm->watch || vm->debugger || vm->steps != 0 ||
-        vm->regions != 0)
+    /* --max-steps is the one watched run it takes on: the clock never passes the limit
+     * (turn.c); everything else watched looks at every instruction or turn. */
+    if (vm->opt.exact || vm->policy != &sched_rr || vm->rec || vm->debugger || vm->steps != 0 || vm->regions != 0 ||
+        vm->opt.trace || vm->opt.debug || vm->opt.hertz > 0 || vm->opt.snapshot_every || vm->sleepers ||
+        vm->turn_len > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP || host_interrupted())
         return false;
     const uint64_t loads_or_shares = 1ULL << SYS_EXEC | 1ULL << SYS_SPAWN | 1ULL << SYS_SHARE_M;
     for (size_t i = 0; i < vm->ntable; i++) {
@@ -309,13 +314,16 @@ static void take_turns(VM *vm, const AheadGroup *g, uint32_t from, uint32_t coun
     vm->last_run = g->e[from + count - 1].p;
 }
 
-Proc *ahead_visit(VM *vm, Proc *a)
+Proc *ahead_visit(VM *vm, Proc *a, uint64_t room)
 {
     AheadGroup *g = a->group;
     if (!g)
         return NULL;
     int64_t v = g->visits;
+    uint64_t q = (uint64_t)vm->turn_len;
     if (least_expire(g) > v) {
+        if (q * g->n > room)
+            return a;
         take_turns(vm, g, g->first, g->n);
         g->visits++;
         return NULL;
@@ -325,6 +333,8 @@ Proc *ahead_visit(VM *vm, Proc *a)
     for (; i < end && g->e[i].expire > v; i++)
         if (g->e[i].expire < min)
             min = g->e[i].expire;
+    if (q * (i - g->first) > room)
+        return a;
     if (i == end) {   /* the lower bound was stale: nobody expires */
         g->min_expire = min;
         take_turns(vm, g, g->first, g->n);

@@ -60,8 +60,10 @@ int64_t ahead_full_turns(const Proc *p, int64_t quantum);
 
 /* The owner's turn is over: its group takes its turns. Returns the member whose lead runs
  * out in this visit, put back into the ring right after the owner with the members behind
- * it as its own group (its turn is next); NULL when every member took a whole turn. */
-Proc *ahead_visit(VM *vm, Proc *owner);
+ * it as its own group (its turn is next); NULL when every member took a whole turn; the
+ * owner itself, with nothing done, when the turns would take more than `room`
+ * instructions (--max-steps falls inside the visit). */
+Proc *ahead_visit(VM *vm, Proc *owner, uint64_t room);
 
 /* Hide p (its turn and its group's visit are over for this lap) in the group of the ring
  * member before it, with its own group behind it. False when its lead does not cover a

@@ -375,12 +375,12 @@ check_carefully: {
         vm->stopped = true;
         return stop(vm, exit_status(vm));
     }
-    if (vm->ahead_active)
-        return fast_go_on(vm, p, FAST_TURN_OVER, budget);   /* (its budgets end turns) */
     if (vm->opt.hertz > 0)
         throttle(vm);
     uint64_t used = vm->steps - vm->turn_start;
     bool turn_over = used > 0 && used % (uint64_t)vm->turn_len == 0;
+    if (vm->ahead_active && turn_over)
+        return fast_go_on(vm, p, FAST_TURN_OVER, budget);
     if (turn_over && vm->policy != &sched_rr)
         sched_turn_used(vm, p);   /* before a snapshot, so that it holds what the turn did */
     if (vm->opt.snapshot_every && vm->steps >= vm->next_snapshot) {
@@ -441,6 +441,20 @@ static void ahead_rest(VM *vm)
     sched_update_turn_path(vm);
 }
 
+/* Instructions left before --max-steps (the clock never passes it). */
+static inline uint64_t room(const VM *vm)
+{
+    return vm->opt.max_steps ? vm->opt.max_steps - (vm->steps - vm->run_start) : UINT64_MAX;
+}
+
+/* --max-steps falls inside turns counted in bulk: the machine stops there. */
+static Cpu *limit_reached(VM *vm)
+{
+    vm->steps = vm->run_start + vm->opt.max_steps;
+    vm->stopped = true;
+    return stop(vm, exit_status(vm));
+}
+
 static void __attribute__((noinline)) ahead_wake(VM *vm)
 {
     vm->ahead_active = true;
@@ -473,7 +487,9 @@ static Cpu *fast_go_on(VM *vm, Proc *p, FastAt at, int64_t *budget)
 turn_over: {
     vm->walker = NULL;
     if (p->group) {
-        Proc *m = ahead_visit(vm, p);
+        Proc *m = ahead_visit(vm, p, room(vm));
+        if (m == p)
+            return limit_reached(vm);
         if (m) {
             vm->head = m;   /* its lead ran out in this visit: its turn is next */
             goto next;
@@ -513,6 +529,8 @@ next:
     vm->walker = p;
     /* Its lead pays for its turn: whole, or in part before the rest runs exactly. */
     if (p->stop != AHEAD_OPEN) {
+        if ((uint64_t)(p->lead < q ? p->lead : q) > room(vm))
+            return limit_reached(vm);
         if (p->lead > q || (p->lead == q && p->stop != AHEAD_END)) {
             vm->steps += (uint64_t)q;
             p->lead -= q;
@@ -530,7 +548,10 @@ next:
             goto next;
         }
     }
-    return run(p, turn_budget(vm, p), budget);
+    int64_t b = turn_budget(vm, p);
+    if (b <= 0)
+        return go_on(vm, p, STRETCH_SPENT, budget);   /* --max-steps reached */
+    return run(p, b, budget);
 }
 
 /* Why a process running ahead came back. */
