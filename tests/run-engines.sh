@@ -4,15 +4,19 @@
 # Every program of the golden suite (tests/programs), of examples/ and of the fuzz
 # corpus, or of the DIRs/FILEs given, runs under both engines, `MVM run` (the run-ahead
 # engine wherever it applies) and `MVM run --exact` (the reference), at quantum 1, 3 and
-# 1000, and at quantum 1 stopped by --max-steps 2500 (a limit inside the runs of most
-# programs, which the run-ahead engine must not pass), with the options, arguments and input its directives give (as run-golden.sh reads
-# them). Standard output, standard error and the exit status must be byte-identical.
+# 1000, and stopped by --max-steps (2500 at quantum 1, 67 at quantum 3: limits inside the
+# runs of most programs, which the run-ahead engine must not pass); two of these runs
+# also write --stats and --stats-json (which the run-ahead engine keeps too); with the options, arguments and input its directives give (as run-golden.sh reads
+# them). Standard output, standard error (less the host lines of --stats: time, speed,
+# peak memory), the --stats-json file and the exit status must be byte-identical.
 # Each run gets a fresh VFS image. MVM_REPORT_ENGINE=1 makes mvm name its engine on
 # standard error; that line is compared apart, and the summary counts the programs the
 # run-ahead engine ran, and those in which it hid processes, so that the proof is seen
 # to cover something. A program that runs forever at some quantum (a busy wait that only
 # quantum 1 lets end) is stopped after 5 s under both engines and not compared there.
-# Prints `engines: N passed, N failed`.
+# Programs that SLEEP wait on the host clock, so their instruction counts are not
+# compared. Under a sanitizer build (a path with -san/) three of the five configurations
+# run. Prints `engines: N passed, N failed`.
 set -u
 set -f
 
@@ -54,7 +58,8 @@ BEGIN { printf "" > inf; raw = 0 }
 # run NAME ENGINE-OPTION QUANTUM [MORE-OPTIONS]: one run into $tmp/NAME.{out,err,rc,engine}
 run() {
     local name=$1 engine=$2 q=$3 more=${4:-}
-    rm -f "$tmp/vfs.fs"
+    rm -f "$tmp/vfs.fs" "$tmp/$name.json"
+    more=${more/--stats-json/--stats-json $tmp/$name.json}
     # shellcheck disable=SC2086  # OPTIONS and ARGS are word-split on purpose
     if [ "$have_runargs" = 1 ]; then
         MVM_REPORT_ENGINE=1 timeout 5 "$mvm" run $args --quantum "$q" --vfs "$tmp/vfs.fs" $more $engine "$f" -- $runargs \
@@ -65,9 +70,16 @@ run() {
     fi
     echo $? >"$tmp/$name.rc"
     grep -a '^mvm: engine: ' "$tmp/$name.err" >"$tmp/$name.engine"
-    grep -av '^mvm: engine: ' "$tmp/$name.err" >"$tmp/$name.err2"
+    # (less the lines of --stats that read the host: they differ from run to run)
+    grep -av -e '^mvm: engine: ' -e '^stats: time ' -e '^stats: speed ' -e '^stats: peak memory ' \
+        "$tmp/$name.err" >"$tmp/$name.err2"
+    [ -e "$tmp/$name.json" ] || : >"$tmp/$name.json"
 }
 
+configs=(1 "3 --stats --stats-json" 1000 "1 --max-steps 2500 --stats --stats-json" "3 --max-steps 67")
+case $mvm in
+    *-san/*) configs=(1 "3 --stats --stats-json" "3 --max-steps 67") ;;   # (sanitizers are slow)
+esac
 pass=0 fail=0 ahead=0 hid=0 endless=0
 for f in "${files[@]}"; do
     [ -e "$(dirname "$f")/.module" ] && continue
@@ -81,10 +93,14 @@ for f in "${files[@]}"; do
     done < <(awk -v inf="$tmp/in" "$parse" "$f")
     input=/dev/null
     [ "$have_stdin" = 1 ] && input=$tmp/in
-    used=0 hidden=0
-    for config in 1 3 1000 "1 --max-steps 2500"; do
+    used=0 hidden=0 sleeps=0
+    grep -qiE '^[^;]*[[:space:]:]SLEEP[[:space:]]' "$f" && sleeps=1
+    for config in "${configs[@]}"; do
         q=${config%% *} more=
         [ "$config" != "$q" ] && more=${config#* }
+        if [ "$sleeps" = 1 ] && [[ $more == *--stats* ]]; then
+            continue   # SLEEP waits on the host clock: its instruction counts differ run to run
+        fi
         run fast "" "$q" "$more"
         run exact --exact "$q" "$more"
         if [ "$(<"$tmp/fast.rc")" = 124 ] && [ "$(<"$tmp/exact.rc")" = 124 ]; then
@@ -94,6 +110,7 @@ for f in "${files[@]}"; do
         problems=()
         cmp -s "$tmp/fast.out" "$tmp/exact.out" || problems+=("stdout differs")
         cmp -s "$tmp/fast.err2" "$tmp/exact.err2" || problems+=("stderr differs")
+        cmp -s "$tmp/fast.json" "$tmp/exact.json" || problems+=("--stats-json differs")
         [ "$(<"$tmp/fast.rc")" = "$(<"$tmp/exact.rc")" ] ||
             problems+=("exit status $(<"$tmp/fast.rc"), exact $(<"$tmp/exact.rc")")
         grep -q 'run-ahead' "$tmp/exact.engine" && problems+=("--exact ran the run-ahead engine")
@@ -113,7 +130,7 @@ for f in "${files[@]}"; do
     ahead=$((ahead + used))
     hid=$((hid + hidden))
 done
-echo "engines: ${#files[@]} programs x 4 configurations; the run-ahead engine ran $ahead of them and hid processes in $hid;" \
+echo "engines: ${#files[@]} programs x ${#configs[@]} configurations; the run-ahead engine ran $ahead of them and hid processes in $hid;" \
      "$endless runs never ended under either engine (5 s) and were not compared"
 echo "engines: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,6 +17,7 @@
 
 #include "ahead.h"
 #include "host.h"
+#include "record.h"
 #include "sched.h"
 #include "../param.h"
 #include "../vm/caps.h"
@@ -28,6 +29,8 @@
 typedef struct AheadEntry {
     Proc   *p;
     int64_t expire;    /* the visit at which it must take its turn in the ring */
+    int64_t since;     /* the first visit it took a turn in (its turns while hidden are
+                          visits - since: --stats counts them when it comes back) */
 } AheadEntry;
 
 struct AheadGroup {
@@ -46,7 +49,7 @@ bool ahead_possible(const VM *vm)
 {
     /* --max-steps is the one watched run it takes on: the clock never passes the limit
      * (turn.c); everything else watched looks at every instruction or turn. */
-    if (vm->opt.exact || vm->policy != &sched_rr || vm->rec || vm->debugger || vm->steps != 0 || vm->regions != 0 ||
+    if (vm->opt.exact || vm->policy != &sched_rr || (vm->rec && vm->rec->timeline) || vm->debugger || vm->steps != 0 || vm->regions != 0 ||
         vm->opt.trace || vm->opt.debug || vm->opt.hertz > 0 || vm->opt.snapshot_every || vm->sleepers ||
         vm->turn_len > CHECK_INTERVAL || vm->stop_at != VM_NO_STOP || host_interrupted())
         return false;
@@ -208,6 +211,7 @@ static int64_t move_entries(AheadEntry *dst, const AheadEntry *src, uint32_t n, 
     for (uint32_t k = 0; k < n; k++) {
         dst[k].p = src[k].p;
         dst[k].expire = src[k].expire + shift;
+        dst[k].since = src[k].since + shift;
         dst[k].p->hidden_in = to;
         if (dst[k].expire < min)
             min = dst[k].expire;
@@ -228,6 +232,17 @@ static int64_t lead_now(const VM *vm, const AheadGroup *g, uint32_t i)
     return vm->turn_len * (g->e[i].expire - g->visits) + g->e[i].p->lead;
 }
 
+/* Member i comes back into the ring (or the run ends): the turns it took while hidden
+ * reach its --stats row, and its lead is what it is now. */
+static void reveal(VM *vm, const AheadGroup *g, uint32_t i)
+{
+    Proc *m = g->e[i].p;
+    if (vm->rec)
+        rec_add_turns(vm, m, (uint64_t)(g->visits - g->e[i].since));
+    m->lead = lead_now(vm, g, i);
+    m->hidden_in = NULL;
+}
+
 static uint32_t find(const AheadGroup *g, const Proc *p)
 {
     uint32_t i = g->first;
@@ -242,8 +257,7 @@ static void spill(VM *vm, AheadGroup *g, uint32_t i, Proc *after)
 {
     for (uint32_t k = i + 1; k < g->first + g->n; k++) {
         Proc *m = g->e[k].p;
-        m->lead = lead_now(vm, g, k);
-        m->hidden_in = NULL;
+        reveal(vm, g, k);
         ring_insert_after(after, m);
         after = m;
     }
@@ -256,8 +270,7 @@ static void spill(VM *vm, AheadGroup *g, uint32_t i, Proc *after)
 static void split(VM *vm, Proc *a, AheadGroup *g, uint32_t i, int64_t head_visits, int64_t head_min)
 {
     Proc *m = g->e[i].p;
-    m->lead = lead_now(vm, g, i);
-    m->hidden_in = NULL;
+    reveal(vm, g, i);
     ring_insert_after(a, m);
     uint32_t end = g->first + g->n, nhead = i - g->first, ntail = end - i - 1;
     if (ntail == 0 || nhead > ntail) {
@@ -293,7 +306,9 @@ static void split(VM *vm, Proc *a, AheadGroup *g, uint32_t i, int64_t head_visit
             return;
         }
         h->sorted = g->sorted;
-        move_entries(h->e, g->e + g->first, nhead, h, head_visits - g->visits, &h->sorted);
+        /* (the same numbering: visit head_visits of h is the one after g's visit
+         * g->visits, whether or not the head has had that one) */
+        move_entries(h->e, g->e + g->first, nhead, h, 0, &h->sorted);
         h->n = nhead;
         h->min_expire = head_min;
     }
@@ -312,6 +327,8 @@ static void take_turns(VM *vm, const AheadGroup *g, uint32_t from, uint32_t coun
     vm->steps += (uint64_t)vm->turn_len * count;
     vm->switches += count;   /* each member runs after another process */
     vm->last_run = g->e[from + count - 1].p;
+    if (vm->rec)
+        rec_ran_last(vm, vm->last_run);   /* (the members' turns are counted as they leave) */
 }
 
 Proc *ahead_visit(VM *vm, Proc *a, uint64_t room)
@@ -366,6 +383,7 @@ bool ahead_fold(VM *vm, Proc *p)
         AheadEntry *pe = &pg->e[pg->first + ng];
         pe->p = p;
         pe->expire = pg->visits + f;
+        pe->since = pg->visits;
         if ((ng > 0 && pe[-1].expire > pe->expire) || (pg->n > 0 && pe->expire > pe[1].expire))
             sorted = false;
         pg->sorted = pg->sorted && sorted;
@@ -391,6 +409,7 @@ bool ahead_fold(VM *vm, Proc *p)
         AheadEntry *pe = &g->e[g->first + g->n];
         pe->p = p;
         pe->expire = g->visits + f;
+        pe->since = g->visits;
         if (pe->expire < g->min_expire)
             g->min_expire = pe->expire;
         if (g->n > 0 && pe[-1].expire > pe->expire)
@@ -421,8 +440,7 @@ void ahead_leave(VM *vm, Proc *p)
     AheadGroup *g = p->hidden_in;
     if (g) {
         uint32_t i = find(g, p);
-        p->lead = lead_now(vm, g, i);
-        p->hidden_in = NULL;
+        reveal(vm, g, i);
         uint32_t end = g->first + g->n;
         if (i - g->first < end - i - 1) {   /* close the gap from the shorter side */
             memmove(g->e + g->first + 1, g->e + g->first, (i - g->first) * sizeof *g->e);
@@ -441,8 +459,7 @@ void ahead_leave(VM *vm, Proc *p)
         return;
     /* Its first member takes its place, and the rest follow it as before. */
     Proc *m = g->e[g->first].p;
-    m->lead = lead_now(vm, g, g->first);
-    m->hidden_in = NULL;
+    reveal(vm, g, g->first);
     g->first++;
     p->group = NULL;
     if (--g->n == 0) {
@@ -460,6 +477,25 @@ void ahead_unhide(VM *vm, Proc *p)
     if (!g)
         return;
     split(vm, g->owner, g, find(g, p), g->visits, g->min_expire);
+}
+
+void ahead_settle(VM *vm)
+{
+    for (size_t i = 0; i < vm->ntable; i++) {
+        Proc *p = vm->table[i];
+        AheadGroup *g = p ? p->group : NULL;
+        for (uint32_t k = g ? g->first : 0; g && k < g->first + g->n; k++) {
+            reveal(vm, g, k);
+            g->e[k].p->hidden_in = g;   /* (still in the group, which vm_free frees) */
+        }
+    }
+    for (size_t i = 0; i < vm->ntable; i++) {
+        Proc *p = vm->table[i];
+        if (p && p->state != PROC_EXITED && p->lead) {
+            p->cpu.icount -= (uint64_t)p->lead;   /* where the exact schedule has it */
+            p->lead = 0;
+        }
+    }
 }
 
 void ahead_free(VM *vm)

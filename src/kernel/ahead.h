@@ -84,6 +84,10 @@ static inline void ahead_set_stop(VM *vm, Proc *p, int stop)
     p->stop = (uint8_t)stop;
 }
 
+/* The machine stops: every process's instruction count becomes the exact schedule's (its
+ * lead taken off) and hidden processes' turns reach --stats. Nothing runs after this. */
+void ahead_settle(VM *vm);
+
 /* Free every group (vm_free). */
 void ahead_free(VM *vm);
 

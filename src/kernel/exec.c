@@ -19,6 +19,7 @@
 #include "../host/hostfile.h"
 #include "../param.h"
 #include "../vm/errors.h"
+#include "../vm/fused.h"
 #include "load_tape.h"
 #include "signal.h"
 #include "syscall.h"
@@ -108,6 +109,8 @@ int exec_load(VM *vm, Proc *caller, int64_t path_addr, Program **out)
     free(path);
     if (!e && vm->loaded)
         vm->loaded(vm, *out);
+    if (!e && !vm->debugger)
+        prog_fuse(*out);   /* (a debugger patches breakpoints: it runs the plain code) */
     return e;
 }
 

@@ -103,6 +103,8 @@ void proc_adopt(Proc *parent, Proc *child)
     child->sib_next = parent->children;
     if (parent->children)
         parent->children->sib_prev = child;
+    else
+        parent->children_last = child;
     parent->children = child;
 }
 
@@ -117,6 +119,8 @@ static void disown(Proc *child)
         parent->children = child->sib_next;
     if (child->sib_next)
         child->sib_next->sib_prev = child->sib_prev;
+    else
+        parent->children_last = child->sib_prev;
     child->parent = child->sib_prev = child->sib_next = NULL;
 }
 

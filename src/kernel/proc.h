@@ -71,7 +71,9 @@ typedef struct Proc {
     int64_t   sleep_until_ms;   /* SLEEPING: host-clock deadline */
 
     struct Proc *parent;        /* NULL once the parent has ended (getppid returns 0) */
-    struct Proc *children;      /* first child, live or zombie */
+    struct Proc *children;      /* first child, live or zombie: the newest (children are
+                                   linked in decreasing PID order) */
+    struct Proc *children_last; /* the last: the oldest, so the lowest PID */
     struct Proc *sib_prev, *sib_next;
     uint32_t  zombie_children;  /* children in EXITED state, so wait(0) can fail fast */
 

@@ -423,6 +423,19 @@ void rec_mark(VM *vm, Proc *p, RecMarkKind kind, int64_t arg)
     r->marks[r->nmarks++] = (RecMark){ vm->steps, (uint32_t)p->pid, (uint8_t)kind, arg };
 }
 
+void rec_ran_last(VM *vm, Proc *p)
+{
+    vm->rec->running = (uint32_t)p->pid;
+    vm->rec->run_from = vm->steps;
+}
+
+void rec_add_turns(VM *vm, Proc *p, uint64_t n)
+{
+    RecProc *rp = known_row(vm->rec, p->pid);
+    if (rp)
+        rp->turns += n;
+}
+
 /* ---------------------------------------------------------------- start and end */
 
 int rec_start(VM *vm, bool timeline)

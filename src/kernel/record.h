@@ -112,6 +112,11 @@ void rec_discarded(VM *vm, Proc *p);              /* p's creation was undone: no
 void rec_dispatched(VM *vm, Proc *p);             /* p has the core from now on */
 void rec_state_changed(VM *vm, Proc *p);          /* p->state was just set */
 void rec_mark(VM *vm, Proc *p, RecMarkKind kind, int64_t arg);
+/* p took n turns the kernel did not dispatch one by one (the run-ahead engine's groups,
+ * ahead.c: counts only, never with a timeline). */
+void rec_add_turns(VM *vm, Proc *p, uint64_t n);
+/* ... and p was the last of them to run: the next process given the core takes a turn. */
+void rec_ran_last(VM *vm, Proc *p);
 
 /* The usual switch, inline: p, which has run before, gets the core while nothing but
  * counts is kept (no exact stretch to close, no span ending). Else rec_dispatched. */

@@ -39,14 +39,15 @@ void sys_fork(VM *vm, Proc *p)
         trace_event(vm, p->pid, child->pid, "fork: child PID %" PRId64, child->pid);
 }
 
-/* The ended child with the lowest PID, or NULL. */
+/* The ended child with the lowest PID, or NULL: the first found from the oldest child
+ * (children are linked newest first), usually the oldest itself, where a parent that
+ * collects its children as they end finds it at once. */
 static Proc *lowest_zombie(Proc *p)
 {
-    Proc *best = NULL;
-    for (Proc *c = p->children; c; c = c->sib_next)
-        if (c->state == PROC_EXITED && (!best || c->pid < best->pid))
-            best = c;
-    return best;
+    for (Proc *c = p->children_last; c; c = c->sib_prev)
+        if (c->state == PROC_EXITED)
+            return c;
+    return NULL;
 }
 
 void sys_wait(VM *vm, Proc *p)

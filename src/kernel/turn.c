@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../vm/fused.h"
 #include "../vm/trap.h"
 #include "ahead.h"
 #include "clock.h"
@@ -224,6 +225,8 @@ static void report_deadlock(VM *vm)
 static int exit_status(VM *vm)
 {
     host_watch(NULL);   /* every return from vm_run comes through here */
+    if (vm->ahead_on)
+        ahead_settle(vm);   /* (the run-ahead engine never parks: this is the end) */
     if (getenv("MVM_REPORT_ENGINE"))   /* for the tests that compare the engines */
         fprintf(vm->err, "mvm: engine: %s, %" PRIu64 " processes hidden\n", vm->ahead_on ? "run-ahead" : "exact",
                 vm->ahead_folds);
@@ -504,11 +507,14 @@ turn_over: {
         *budget = CHECK_INTERVAL;
         return &p->cpu;   /* back through the traps to ahead_back */
     }
-    if (p->stop == AHEAD_OPEN) {
-        /* Nothing to hide: round-robin's own turn end, when the successor has no lead. */
+    if (p->stop == AHEAD_OPEN && !vm->watch) {
+        /* Nothing to hide: round-robin's own turn end, when the successor has no lead
+         * (and no --max-steps may cut its quantum: turn_budget below sees to that). */
         Proc *n = p->next;
         if (n != p && !n->pending && n->stop == AHEAD_OPEN) {
             vm->walker = n;
+            if (vm->rec)
+                rec_switch(vm, n);
             return rotate_to(vm, n, budget);
         }
     }
@@ -606,6 +612,10 @@ static Cpu *ahead_back(VM *vm, Cpu *c, AheadWhy why, int64_t ran, int64_t *budge
 Cpu *trap_start(VM *vm, int64_t *budget)
 {
     host_watch(&vm->watch);
+    if (!vm->debugger)   /* superinstructions (vm/fused.h); a debugger runs the plain code */
+        for (size_t i = 0; i < vm->ntable; i++)
+            if (vm->table[i] && vm->table[i]->cpu.prog)
+                prog_fuse(vm->table[i]->cpu.prog);
     if (vm->steps == 0 && !vm->parked) {   /* a fresh machine: which engine runs it */
         vm->ahead_on = vm->ahead_active = ahead_possible(vm);
         vm->ahead_resume = UINT64_MAX;

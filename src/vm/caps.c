@@ -7,6 +7,7 @@
  * sets flow until nothing changes. S1's set is then the calls the program can make.
  */
 #include "caps.h"
+#include "fused.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -59,10 +60,11 @@ uint64_t prog_syscall_caps(const Program *prog)
 
     for (uint32_t i = 0; i < prog->ncode; i++) {
         const Instr *ip = &prog->code[i];
-        if (ip->op >= OP_COUNT)
-            continue;   /* unit sentinels */
+        int op = op_base(ip->op);   /* (a superinstruction writes as its first half: fused.h) */
+        if (op >= OP_COUNT)
+            continue;
         const uint8_t slot[3] = { ip->a, ip->b, ip->c };
-        switch (ip->op) {
+        switch (op) {
         case OP_LIT:
             set[ip->a] |= value_bit(ip->imm[1]);
             continue;
@@ -83,7 +85,7 @@ uint64_t prog_syscall_caps(const Program *prog)
             break;
         }
         /* Any other written register (D, d, W operands) may receive any value. */
-        const char *ops = op_info[ip->op].operands;
+        const char *ops = op_info[op].operands;
         for (int k = 0; ops[k] && k < 3; k++)
             if ((ops[k] == 'D' || ops[k] == 'd' || ops[k] == 'W') && slot[k] < REG_ZERO)
                 set[slot[k]] |= ANY_VALUE;

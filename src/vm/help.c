@@ -453,7 +453,7 @@ void help_print_overview(FILE *out)
                  "options: --quantum N --memory WORDS --stack WORDS --max-processes N --max-steps N\n"
                  "         --scheduler rr|fifo|priority|lottery|mlfq\n"
                  "         --trace[=PID] --stats --stats-json FILE --timeline FILE.svg|.html|.json|.txt\n"
-                 "         --seed N --config FILE --vfs FILE\n"
+                 "         --seed N --config FILE --vfs FILE --exact\n"
                  "         --snapshot-every N --snapshot FILE --debug FILE.json --on-fault=dump\n\n"
                  "instructions:");
     for (int op = 0; op < OP_END; op++)

@@ -21,6 +21,7 @@
 #include "cpu.h"
 #include "errors.h"
 #include "fmt.h"
+#include "fused.h"
 #include "help.h"
 #include "memory.h"
 #include "ops.h"
@@ -65,12 +66,15 @@
 void interp_run(struct VM *vm, const CpuEnv *env)
 {
 #if MVM_COMPUTED_GOTO
-    static void *const labels[OP_COUNT + 1] = {
+    static void *const labels[OP_ALL] = {
 #define OP(e, mn, ops, dst, syn, help, ex) [OP_##e] = &&L_##e,
 #include "opcodes.def"
 #undef OP
         [OP_END] = &&L_END,
         [OP_BREAK] = &&L_BREAK,
+#define FUSE(name, first, second) [OP_##name] = &&L_##name,
+#include "fused.def"
+#undef FUSE
     };
 #else
     int dispatch_op;
@@ -103,23 +107,26 @@ redispatch:
 #endif
 
     /* ---- data transfer ---- */
-    CASE(LIT)   { SETREG(ip->a, ip->imm[1]); NEXT(); }
-    CASE(MOV)   { SETREG(ip->b, VA); NEXT(); }
+#define BODY_LIT(THEN) { SETREG(ip->a, ip->imm[1]); THEN; }
+#define BODY_MOV(THEN) { SETREG(ip->b, VA); THEN; }
+    CASE(LIT)   BODY_LIT(NEXT())
+    CASE(MOV)   BODY_MOV(NEXT())
     CASE(SWP)   { int64_t a = R[ip->a], b = R[ip->b]; SETREG(ip->a, b); SETREG(ip->b, a); NEXT(); }
     CASE(SETTYPE) {
         cpu_set_type(c, ip->a, (int)ip->aux);
         R[ip->a] = type_normalise((int)ip->aux, R[ip->a]);
         NEXT();
     }
-    CASE(LOAD) {
-        int64_t addr = (int64_t)((uint64_t)VA + (uint64_t)VC), v;
-        if (unlikely(mem_load_fast(&c->mem, addr, &v))) {
-            int e = mem_read(&c->mem, addr, &v);
-            if (e) FAULT(e);
-        }
-        SETREG(ip->b, v);
-        NEXT();
+#define BODY_LOAD(THEN) {                                                \
+        int64_t addr = (int64_t)((uint64_t)VA + (uint64_t)VC), v;        \
+        if (unlikely(mem_load_fast(&c->mem, addr, &v))) {                \
+            int e = mem_read(&c->mem, addr, &v);                         \
+            if (e) FAULT(e);                                             \
+        }                                                                \
+        SETREG(ip->b, v);                                                \
+        THEN;                                                            \
     }
+    CASE(LOAD) BODY_LOAD(NEXT())
     CASE(STORE) {
         int64_t addr = (int64_t)((uint64_t)VB + (uint64_t)VC);
         if (unlikely(mem_store_fast(&c->mem, addr, VA))) {
@@ -128,32 +135,36 @@ redispatch:
         }
         NEXT();
     }
-    CASE(PUSH)
-    CASE(PUSHL) {
-        if (likely(sp < c->stack_cap)) {
-            c->stack[sp++] = VA;
-        } else {
-            c->sp = sp;
-            int e = cpu_push(c, VA, env->stack_limit);
-            sp = c->sp;
-            if (e) FAULT(e);
-        }
-        NEXT();
+#define BODY_PUSH(THEN) {                                                \
+        if (likely(sp < c->stack_cap)) {                                 \
+            c->stack[sp++] = VA;                                         \
+        } else {                                                         \
+            c->sp = sp;                                                  \
+            int e = cpu_push(c, VA, env->stack_limit);                   \
+            sp = c->sp;                                                  \
+            if (e) FAULT(e);                                             \
+        }                                                                \
+        THEN;                                                            \
     }
-    CASE(POP)   { if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[--sp]); NEXT(); }
+    CASE(PUSH)
+    CASE(PUSHL) BODY_PUSH(NEXT())
+#define BODY_POP(THEN) { if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[--sp]); THEN; }
+    CASE(POP)   BODY_POP(NEXT())
     CASE(PEEK)  { if (unlikely(sp == 0)) FAULT(ERR_EMPTY_STACK); SETREG(ip->a, c->stack[sp - 1]); NEXT(); }
     CASE(DEALLOC) { int e = mem_free(&c->mem, VA); if (e) FAULT(e); NEXT(); }
     CASE(INR)   { SETREG(REG_R6, VA == 0); NEXT(); }
     CASE(NOP)   { NEXT(); }
 
     /* ---- integer arithmetic and bitwise: the fast path is plain Long registers ---- */
-#define BINARY(OPN)                                                      \
-    CASE(OPN) {                                                          \
+#define BINARY_BODY(OPN, THEN) {                                         \
         if (TYPED()) goto alu_general;                                   \
         int64_t v_ = alu_int(OP_##OPN, VA, VB);                          \
         R[ip->c] = v_; R[REG_ZF] = v_ == 0; R[REG_SF] = v_ < 0;          \
-        NEXT();                                                          \
+        THEN;                                                            \
     }
+#define BINARY(OPN) CASE(OPN) BINARY_BODY(OPN, NEXT())
+#define BODY_ADD(THEN) BINARY_BODY(ADD, THEN)
+#define BODY_SUB(THEN) BINARY_BODY(SUB, THEN)
 #define DIVIDING(OPN)                                                    \
     CASE(OPN) {                                                          \
         if (TYPED()) goto alu_general;                                   \
@@ -173,16 +184,18 @@ redispatch:
     }
 
     /* ---- comparisons: R4 = 0 when the relation holds ---- */
-#define COMPARE(OPN, REL, FLAG, FLAGV)                                   \
-    CASE(OPN) {                                                          \
+#define COMPARE_BODY(REL, FLAG, FLAGV, THEN) {                           \
         if (TYPED()) goto compare_general;                               \
         int held_ = VA REL VB;                                           \
         SETREG(REG_R4, !held_); R[REG_ZF] = held_; R[FLAG] = FLAGV;      \
-        NEXT();                                                          \
+        THEN;                                                            \
     }
-    COMPARE(EQ, ==, REG_EF, held_)
-    COMPARE(GT, >, REG_GF, !held_)
-    COMPARE(LT, <, REG_GF, !held_)
+#define BODY_EQ(THEN) COMPARE_BODY(==, REG_EF, held_, THEN)
+#define BODY_GT(THEN) COMPARE_BODY(>, REG_GF, !held_, THEN)
+#define BODY_LT(THEN) COMPARE_BODY(<, REG_GF, !held_, THEN)
+    CASE(EQ) BODY_EQ(NEXT())
+    CASE(GT) BODY_GT(NEXT())
+    CASE(LT) BODY_LT(NEXT())
 
     /* ---- control flow ---- */
     CASE(JMP)   { CONTINUE_AT(code + ip->imm[0]); }
@@ -289,6 +302,20 @@ redispatch:
         TRAP(trap_break(vm, c, RAN(), &budget, &covered));
         REDISPATCH(covered);
     }
+
+    /* ---- superinstructions (fused.def): the first half, then straight into the second
+     * without a dispatch; the second half counts and may end the budget as usual ---- */
+#if MVM_COMPUTED_GOTO
+#define FUSED_NEXT(second) do { ip++; if (unlikely(--budget <= 0)) goto check; goto L_##second; } while (0)
+#define FUSE(name, first, second) L_##name: BODY_##first(FUSED_NEXT(second))
+#include "fused.def"
+#undef FUSE
+#else
+    /* (a switch runs the first half as a plain instruction: the same, without the gain) */
+#define FUSE(name, first, second) case OP_##name: REDISPATCH(OP_##first);
+#include "fused.def"
+#undef FUSE
+#endif
 
 #if !MVM_COMPUTED_GOTO
     default:

@@ -2,6 +2,7 @@
  * ops.c - the general (out-of-line) paths of instructions: typed integers, floating
  * point, printing and strings. See ops.h.
  */
+#include "fused.h"
 #include "ops.h"
 
 #include <float.h>
@@ -20,14 +21,15 @@ static void set_flags(Cpu *c, int64_t v)
 
 int op_alu_general(Cpu *c, const Instr *ip)
 {
-    int unary = ip->op == OP_NOT;
+    int op = op_base(ip->op);   /* (the first half of a superinstruction: fused.h) */
+    int unary = op == OP_NOT;
     int dst = unary ? ip->b : ip->c;
     if (is_float_reg(c, ip->a) || (!unary && is_float_reg(c, ip->b)) || is_float_reg(c, dst))
         return ERR_INVALID_REGISTER_TYPE;
     int64_t a = c->reg[ip->a] + ip->imm[0], b = unary ? 0 : c->reg[ip->b] + ip->imm[1];
-    if ((ip->op == OP_DIV || ip->op == OP_MOD) && b == 0)
+    if ((op == OP_DIV || op == OP_MOD) && b == 0)
         return ERR_ARITHMETIC;
-    cpu_write(c, dst, alu_int(ip->op, a, b));
+    cpu_write(c, dst, alu_int(op, a, b));
     set_flags(c, c->reg[dst]);
     return 0;
 }
@@ -60,17 +62,17 @@ static double operand_number(const Cpu *c, int r, int64_t imm)
 
 int op_compare_general(Cpu *c, const Instr *ip)
 {
-    int held;
+    int held, op = op_base(ip->op);
     if (is_float_reg(c, ip->a) || is_float_reg(c, ip->b)) {
         double a = operand_number(c, ip->a, ip->imm[0]), b = operand_number(c, ip->b, ip->imm[1]);
-        held = ip->op == OP_EQ ? a == b : ip->op == OP_GT ? a > b : a < b;
+        held = op == OP_EQ ? a == b : op == OP_GT ? a > b : a < b;
     } else {
         int64_t a = c->reg[ip->a] + ip->imm[0], b = c->reg[ip->b] + ip->imm[1];
-        held = ip->op == OP_EQ ? a == b : ip->op == OP_GT ? a > b : a < b;
+        held = op == OP_EQ ? a == b : op == OP_GT ? a > b : a < b;
     }
     cpu_write(c, REG_R4, !held);
     c->reg[REG_ZF] = held;
-    if (ip->op == OP_EQ)
+    if (op == OP_EQ)
         c->reg[REG_EF] = held;
     else
         c->reg[REG_GF] = !held;

@@ -50,6 +50,7 @@
  * entry, unit, call site, string or label it names.
  */
 #include "progio.h"
+#include "fused.h"
 
 #include <stdlib.h>
 
@@ -70,7 +71,7 @@ static void write_instr(Writer *w, const Instr *in)
     unsigned form = in->aux ? FORM_AUX : 0;
     for (int k = 0; k < 3; k++)
         form |= (slot[k] != REG_ZERO ? FORM_REG << k : 0) | (in->imm[k] ? FORM_IMM << k : 0);
-    w_u8(w, in->op);
+    w_u8(w, (uint8_t)op_base(in->op));   /* (a running program may hold superinstructions) */
     w_u8(w, (uint8_t)form);
     for (int k = 0; k < 3; k++)
         if (form & FORM_REG << k)

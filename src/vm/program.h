@@ -101,6 +101,7 @@ typedef struct ProgLabel {
 
 typedef struct Program {
     int        refs;      /* processes running it (fork shares, exec/exit drop) */
+    bool       fused;     /* superinstructions written into code (vm/fused.h) */
     Arena      arena;     /* a decoded program (vm/progio.c): everything it points to
                              lives here; an assembled one: unused, each piece is malloc'd */
     char      *path;      /* the main file's path as given */
