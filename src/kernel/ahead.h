@@ -42,8 +42,8 @@ typedef enum AheadStop {
 #define AHEAD_USEFUL 64
 
 /* Whether this run uses the engine; decided once, when a fresh machine starts: round-robin,
- * nothing watched or recorded, and no loaded program able to share memory or load another
- * program (caps.h), or to SLEEP. */
+ * no timeline, nothing watched but --max-steps, and no loaded program able to share memory
+ * or load another program (caps.h), or to SLEEP. */
 bool ahead_possible(const VM *vm);
 
 /* p, whose turn is over and whose lead is spent, may run ahead now: it has no signal
