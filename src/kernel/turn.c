@@ -460,6 +460,8 @@ static Cpu *limit_reached(VM *vm)
 
 static void __attribute__((noinline)) ahead_wake(VM *vm)
 {
+    /* (round-robin's own turn ends did not keep the walker: the runner is the walker) */
+    vm->walker = vm->current;
     vm->ahead_active = true;
     vm->ahead_resume = UINT64_MAX;
     sched_update_turn_path(vm);
