@@ -147,7 +147,7 @@ crashtest: mvm
 # Every fuzz harness in turn, FUZZ_SECONDS each (default 60), after replaying every saved
 # finding (tests/fuzz/run.sh; needs clang with libFuzzer: make deps installs it).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := asm snapshot config vfsimage debugjson debugcmd crun bytecode
+FUZZ_TARGETS := asm snapshot config vfsimage debugjson debugcmd crun bytecode engines
 .PHONY: fuzz
 fuzz: mvm $(DEPS_STAMP)
 	@for t in $(FUZZ_TARGETS); do ./tests/fuzz/run.sh --target $$t $(FUZZ_SECONDS) || exit 1; done

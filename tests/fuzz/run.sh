@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode] [--keep-going] [SECONDS]
+# run.sh [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode|engines] [--keep-going] [SECONDS]
 #        [-- LIBFUZZER-OPTIONS...] - build and run one fuzzer, one per input format of mvm:
 #   asm        fuzz_asm.c        .kar programs: the assembler, then a short run (the default)
 #   snapshot   fuzz_snapshot.c   snapshots, what `mvm resume` reads
@@ -31,6 +31,12 @@
 #   tests/fuzz/run.sh --target bytecode 300
 #                              the .mar loader and verifier, then a bounded run
 #                              (fuzz_bytecode.c; seeds: .mar files compiled by ./mvm)
+#   tests/fuzz/run.sh --target engines 300
+#                              differential: the input drives a generator of multi-process
+#                              programs (fork, signals, mailboxes, semaphores, faults, ...);
+#                              each runs under the run-ahead engine and the exact one
+#                              (--exact); any difference is a finding (fuzz_engines.c;
+#                              seeds: a few random byte strings)
 #   tests/fuzz/run.sh --replay the same, one verdict per input and the summary line
 #                              `fuzzreplay: N passed, N failed` (tests/run-fuzzreplay.sh,
 #                              part of make test)
@@ -51,7 +57,8 @@
 # Regression inputs go to the harness their extension names: .kar to fuzz_asm, .snap to
 # fuzz_snapshot, .cfg.json to fuzz_config, .fs to fuzz_vfsimage, .dbg.json to
 # fuzz_debugjson, .cmd to fuzz_debugcmd (two kinds of JSON, so two double extensions),
-# .crun.kar to fuzz_crun, .mar to fuzz_bytecode; a
+# .crun.kar to fuzz_crun, .mar to fuzz_bytecode, .engines to fuzz_engines (the generator's
+# choice bytes, not a program: FUZZ_ENGINES_SHOW=1 prints the program); a
 # harness whose source (tests/fuzz/NAME.c) does not exist yet is skipped with a note.
 # --replay builds each harness that has a regression input. The MVM sources are compiled
 # once into build/fuzz/obj (in parallel, again only when a source or header changed) and
@@ -67,8 +74,8 @@ if [ "${1:-}" = --target ]; then
     shift 2
 fi
 case $target in
-    asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode) ;;
-    *) echo "usage: $0 [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode] ..." >&2; exit 2 ;;
+    asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode|engines) ;;
+    *) echo "usage: $0 [--target asm|snapshot|config|vfsimage|debugjson|debugcmd|crun|bytecode|engines] ..." >&2; exit 2 ;;
 esac
 keep_going=0
 replay_only=0
@@ -156,6 +163,7 @@ harness_for() {
         *.fs) echo fuzz_vfsimage ;;
         *.cmd) echo fuzz_debugcmd ;;
         *.mar) echo fuzz_bytecode ;;
+        *.engines) echo fuzz_engines ;;
         *) echo "" ;;
     esac
 }
@@ -216,6 +224,11 @@ seed_corpus() {
         [ -x ./mvm ] || return 0
         for f in tests/snapshot/*.kar examples/*.kar; do
             ./mvm compile "$f" -o "$corpus/seed-$(basename "$f" .kar).mar"
+        done ;;
+    engines)
+        # Any bytes make a program; a few random strings of several lengths start it off.
+        for k in 1 2 3 4 5 6 7 8; do
+            head -c $((k * 48)) /dev/urandom >"$corpus/seed-random-$k"
         done ;;
     debugcmd)
         for f in tests/debug/*.cmd; do
@@ -304,6 +317,7 @@ if [ "$secs" -gt 0 ]; then
     case $target in
         snapshot|vfsimage) extra=(-max_len=65536) ;;   # whole files
         config|debugjson|debugcmd) extra=(-max_len=4096) ;;
+        engines) extra=(-max_len=1024) ;;   # choices, not text: 1 KiB makes long programs
     esac
     (cd "$out/run" && "$bin" "${extra[@]}" -max_total_time="$secs" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 "-artifact_prefix=$root/$out/artifacts/" \
