@@ -13,7 +13,8 @@
  * engine: the harness checks that such programs fall back (the run-ahead engine must not
  * take them on: ahead_possible) and that both runs still agree.
  *
- * Every loop the generator writes is bounded by a counter, so every program ends; each
+ * Every loop the generator writes is bounded by a counter, and handlers send no signals
+ * (two handlers could signal each other forever), so every program ends; each
  * input runs twice in identical small machines (harness.h), once with exact = true and
  * once without, at a quantum from the input (1, 2, 3, 7 or 1000) and with --max-steps
  * 20000, a limit from the input, or none. Any difference in standard output, standard
@@ -332,6 +333,10 @@ static void snippet(Gen *g)
         install_handler(g, handled_signals[pick(g, 12)]);
         break;
     case 19: case 20: case 21:   /* send a signal */
+        if (g->ctx == CTX_HANDLER) {   /* (a handler that signals may never stop: CHLD to itself) */
+            arith(g);
+            break;
+        }
         target_pid(g);
         emit(g, "    MOV R7 S2\n    LIT S3 %d\n", send_signals[pick(g, 12)]);
         sys(g, 19);
