@@ -24,10 +24,11 @@ _Static_assert(OP_ALL <= 256, "opcodes are bytes");
 
 extern const uint8_t fused_first[OP_ALL];   /* the plain opcode a fused one begins with */
 
-/* The plain opcode of what op runs first (op itself when it is not fused). */
+/* The plain opcode of what op runs first (op itself when it is not fused, and any byte
+ * that is no opcode at all, for the verifier to refuse). */
 static inline int op_base(int op)
 {
-    return op > OP_BREAK ? fused_first[op] : op;
+    return op > OP_BREAK && op < OP_ALL ? fused_first[op] : op;
 }
 
 /* Write superinstructions into prog's code, once (Program.fused). Not for a program a
