@@ -48,10 +48,11 @@ typedef struct Cpu {
     const Instr *code;          /* prog->code, kept here so a switch needs one load less */
     Program  *prog;             /* the program it runs (shared after fork) */
     uint32_t  pc;               /* next instruction index while not running */
+    uint8_t   ahead;            /* running ahead of the clock (kernel/ahead.c): stop before
+                                   output, HELP and SLEEP, as before a system call (here,
+                                   in the hole after pc: registers keep their places) */
     uint64_t  icount;           /* instructions executed */
     uint64_t  typed;            /* bit r set when type[r] is not Long (general path needed) */
-    uint8_t   ahead;            /* running ahead of the clock (kernel/ahead.c): stop before
-                                   output, HELP and SLEEP, as before a system call */
 
     /* Read and written by every instruction. */
     int64_t   reg[REG_COUNT];   /* raw bits; reg[REG_ZERO] is always 0 */
